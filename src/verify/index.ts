@@ -1,0 +1,2 @@
+export * from './brent.ts';
+export * from './labels.ts';
