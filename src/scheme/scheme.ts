@@ -80,5 +80,8 @@ export function schemeName(s: Scheme<unknown>): string {
 
 /** Rebuild a scheme with new factors, keeping field, target and metadata unless overridden. */
 export function withFactors<E>(s: Scheme<E>, U: E[][], V: E[][], W: E[][], over: { target?: TargetSpec; meta?: SchemeMeta } = {}): Scheme<E> {
-  return makeScheme({ field: s.field, fieldTag: s.fieldTag, target: over.target ?? s.target, U, V, W, meta: over.meta ?? s.meta });
+  // A "Z" scheme stays "Z" only while its coefficients stay integral (a basis change may leave Z).
+  const integral = (M: E[][]) => M.every((row) => row.every((x) => (x as unknown as { d: bigint }).d === 1n));
+  const fieldTag = s.fieldTag === 'Z' && !(integral(U) && integral(V) && integral(W)) ? 'Q' : s.fieldTag;
+  return makeScheme({ field: s.field, fieldTag, target: over.target ?? s.target, U, V, W, meta: over.meta ?? s.meta });
 }

@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { convertCommand } from './convert.ts';
+import { infoCommand } from './info.ts';
+import { libraryCommand } from './library.ts';
+import { mainCommand } from './mainjob.ts';
+import { showCommand } from './show.ts';
+import { Status } from './status.ts';
+import { verifyCommand } from './verify.ts';
+import { printErr } from './output.ts';
+
+export const VERSION = '0.1.0';
+
+/** Build the program; every verb reports into the shared Status. */
+export function buildProgram(status: Status): Command {
+  const program = new Command('stlkit')
+    .description('exact toolkit for bilinear algorithms: fast matrix-multiplication schemes and the Strassen-Tile operator')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  verifyCommand(program, status);
+  infoCommand(program, status);
+  showCommand(program, status);
+  convertCommand(program, status);
+  libraryCommand(program, status);
+  mainCommand(program, status);
+  for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code (0 ok, 1 not exact, 2 bad input or usage, 3 internal error). */
+export async function main(argv: string[]): Promise<number> {
+  const status = new Status();
+  try {
+    await buildProgram(status).parseAsync(argv, { from: 'user' });
+    return status.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    // Not an input problem: a bug. Say so in one line; the stack is there for those who ask.
+    printErr(`internal error: ${(err as Error).message}${process.env.STLKIT_DEBUG ? `\n${(err as Error).stack}` : ' (set STLKIT_DEBUG=1 for the stack)'}`);
+    return 3;
+  }
+}

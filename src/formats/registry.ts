@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Scheme } from '../scheme/index.ts';
+import { InputError } from './errors.ts';
+import type { ImportOptions, Importer } from './importer.ts';
+import { parseSchemeJson } from './json.ts';
+
+/** A named source format: how to recognise it and how to read it. */
+interface SourceFormat {
+  name: string;
+  description: string;
+  extensions: string[];
+  read: (data: Uint8Array, file: string, opts: ImportOptions) => { label: string; scheme: Scheme<unknown> }[];
+}
+
+const one = (imp: Importer): SourceFormat['read'] => (data, file, opts) => [{ label: '', scheme: imp(data, file, opts) }];
+
+const readJson: Importer = (data, file) => parseSchemeJson(new TextDecoder().decode(data), file);
+
+const SOURCES: SourceFormat[] = [
+  { name: 'json', description: 'stlkit scheme JSON (also AlphaEvolve and the converted shared data)', extensions: ['.json'], read: one(readJson) },
+];
+
+export const SOURCE_NAMES = () => SOURCES.map((s) => s.name);
+export const describeSources = () => SOURCES.map((s) => `${s.name.padEnd(12)} ${s.description}`).join('\n');
+
+/** Pick a source format from --from, else from the extension and, for .json, the keys present. */
+function detect(file: string, data: Uint8Array, from?: string): SourceFormat {
+  if (from) {
+    const s = SOURCES.find((x) => x.name === from);
+    if (!s) throw new InputError(file, '--from', `unknown source format "${from}"; expected one of ${SOURCE_NAMES().join(', ')}`);
+    return s;
+  }
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') {
+    const head = new TextDecoder().decode(data.subarray(0, 4096));
+    const perminov = SOURCES.find((x) => x.name === 'perminov');
+    if (perminov && /"n"\s*:/.test(head) && /"z2"\s*:/.test(head)) return perminov;
+    return SOURCES[0];
+  }
+  const byExt = SOURCES.find((x) => x.extensions.includes(ext));
+  if (byExt) return byExt;
+  const fallback = SOURCES.find((x) => x.extensions.includes(''));
+  if (fallback && ext === '') return fallback;
+  throw new InputError(file, '', `cannot tell the format from the extension "${ext}"; pass --from (${SOURCE_NAMES().join(', ')})`);
+}
+
+export interface LoadOptions extends ImportOptions {
+  from?: string;
+}
+
+/** Read every scheme in a file: an .npz holds many, labelled by member; other formats one, labelled "". */
+export function loadSchemes(file: string, opts: LoadOptions = {}): { label: string; scheme: Scheme<unknown> }[] {
+  let data: Uint8Array;
+  try {
+    data = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(file, '', code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? (err as Error).message})`);
+  }
+  return detect(file, data, opts.from).read(data, file, opts);
+}
+
+/** Read a file that must hold exactly one scheme. */
+export function loadScheme(file: string, opts: LoadOptions = {}): Scheme<unknown> {
+  const all = loadSchemes(file, opts);
+  if (all.length !== 1) throw new InputError(file, '', `holds ${all.length} schemes; pick one with --format n,m,p`);
+  return all[0].scheme;
+}
