@@ -1,10 +1,17 @@
-import { formatOf, makeScheme, type Scheme } from './scheme.ts';
+import { formatOf, makeScheme, SchemeError, type Scheme, type SchemeMeta } from './scheme.ts';
 
 /** Row-major transpose of an r×c matrix stored as a flat row. */
 function transposeFlat<E>(x: readonly E[], r: number, c: number): E[] {
   const out = new Array<E>(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j];
   return out;
+}
+
+/** Provenance of a permuted scheme: the name no longer fits its format, the source says how it came. */
+function derivedMeta(meta: SchemeMeta, how: string): SchemeMeta {
+  const { name, description, ...rest } = meta;
+  void description;
+  return { ...rest, source: `${how}(${name ?? meta.source ?? 'scheme'})` };
 }
 
 /** (AB)ᵀ = BᵀAᵀ: a scheme for <n,m,p> becomes one for <p,m,n>. */
@@ -15,7 +22,7 @@ export function transposeScheme<E>(s: Scheme<E>): Scheme<E> {
     U: s.V.map((v) => transposeFlat(v, m, p)),
     V: s.U.map((u) => transposeFlat(u, n, m)),
     W: s.W.map((w) => transposeFlat(w, n, p)),
-    meta: { ...s.meta, source: `transpose(${s.meta.source ?? ''})` },
+    meta: derivedMeta(s.meta, 'transpose'),
   });
 }
 
@@ -31,7 +38,7 @@ export function rotateScheme<E>(s: Scheme<E>): Scheme<E> {
     U: s.V.map((v) => [...v]),
     V: s.W.map((w) => transposeFlat(w, n, p)),
     W: s.U.map((u) => transposeFlat(u, n, m)),
-    meta: { ...s.meta, source: `rotate(${s.meta.source ?? ''})` },
+    meta: derivedMeta(s.meta, 'rotate'),
   });
 }
 
@@ -57,5 +64,5 @@ export function toFormat<E>(s: Scheme<E>, target: readonly [number, number, numb
     const f = formatOf(t);
     if (f[0] === target[0] && f[1] === target[1] && f[2] === target[2]) return t;
   }
-  throw new Error(`<${target.join(',')}> is not a permutation of <${formatOf(s).join(',')}>`);
+  throw new SchemeError(`<${target.join(',')}> is not a permutation of <${formatOf(s).join(',')}>`);
 }
