@@ -4,6 +4,10 @@ import type { Scheme } from '../scheme/index.ts';
 import { InputError } from './errors.ts';
 import type { ImportOptions, Importer } from './importer.ts';
 import { parseSchemeJson } from './json.ts';
+import { readAlphaTensorNpz } from './npz/alphatensor.ts';
+import { importPerminov } from './perminov.ts';
+import { importFastMatmul } from './fastmatmul.ts';
+import { importPlinopt } from './plinopt.ts';
 
 /** A named source format: how to recognise it and how to read it. */
 interface SourceFormat {
@@ -17,8 +21,22 @@ const one = (imp: Importer): SourceFormat['read'] => (data, file, opts) => [{ la
 
 const readJson: Importer = (data, file) => parseSchemeJson(new TextDecoder().decode(data), file);
 
+/** An .npz holds one scheme per format: all of them, or the one --format names. */
+const readNpz: SourceFormat['read'] = (data, file, opts) => {
+  const all = readAlphaTensorNpz(data, file, opts);
+  if (!opts.format) return [...all].map(([label, scheme]) => ({ label, scheme }));
+  const key = opts.format.join(',');
+  const s = all.get(key);
+  if (!s) throw new InputError(file, '--format', `no member ${key}; the archive holds ${[...all.keys()].join(' ')}`);
+  return [{ label: key, scheme: s }];
+};
+
 const SOURCES: SourceFormat[] = [
   { name: 'json', description: 'stlkit scheme JSON (also AlphaEvolve and the converted shared data)', extensions: ['.json'], read: one(readJson) },
+  { name: 'alphatensor', description: 'AlphaTensor factorizations_{r,f2}.npz (every member, or the one --format names)', extensions: ['.npz'], read: readNpz },
+  { name: 'perminov', description: 'Perminov JSON {n, m, z2, u, v, w} (w over Cᵀ), and its addition-reduced form', extensions: [], read: one(importPerminov) },
+  { name: 'fast-matmul', description: 'Benson–Ballard coefficient files: U # V # W, columns = products', extensions: [''], read: one(importFastMatmul) },
+  { name: 'plinopt', description: 'PLinOpt .sms triples <base>_L.sms, _R.sms, _P.sms (give any one of them)', extensions: ['.sms'], read: one(importPlinopt) },
 ];
 
 export const SOURCE_NAMES = () => SOURCES.map((s) => s.name);

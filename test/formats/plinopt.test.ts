@@ -1,0 +1,208 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importPlinopt, readPlinopt } from '../../src/formats/plinopt.ts';
+import { InputError } from '../../src/formats/errors.ts';
+import type { Importer } from '../../src/formats/importer.ts';
+import { parseSchemeJson } from '../../src/formats/json.ts';
+import type { Scheme } from '../../src/scheme/index.ts';
+import { verifyScheme } from '../../src/verify/index.ts';
+import { hasShared, SCHEMES, schemeFiles } from '../helpers/shared.ts';
+
+
+// The importer must have the shared Importer signature.
+const _importer: Importer = importPlinopt;
+void _importer;
+const enc = (s: string) => new TextEncoder().encode(s);
+const factors = (s: Scheme<unknown>) => JSON.stringify([s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x)))));
+const exact = (s: Scheme<unknown>) => {
+  const r = verifyScheme(s);
+  return r.kind === 'exact' && r.exact;
+};
+const ROW_MAJOR = 'vec(A) row-major, vec(B) row-major, vec(C) row-major';
+
+type M = (number | string)[][];
+/** A dense matrix as .sms text (1-based, zeros omitted, "0 0 0" terminator). */
+function sms(A: M, comment = ''): string {
+  const lines = [`${comment}${A.length} ${A[0].length} R`];
+  A.forEach((row, i) => row.forEach((x, j) => { if (x !== 0 && x !== '0') lines.push(`${i + 1} ${j + 1} ${x}`); }));
+  return lines.join('\n') + '\n0 0 0\n';
+}
+const transpose = (A: M) => A[0].map((_, j) => A.map((row) => row[j]));
+
+/** Strassen in stlkit's convention (rows = products). */
+const U = [[1, 0, 0, 1], [0, 0, 1, 1], [1, 0, 0, 0], [0, 0, 0, 1], [1, 1, 0, 0], [-1, 0, 1, 0], [0, 1, 0, -1]];
+const V = [[1, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, -1], [-1, 0, 1, 0], [0, 0, 0, 1], [1, 1, 0, 0], [0, 0, 1, 1]];
+const W = [[1, 0, 0, 1], [0, 0, 1, -1], [0, 1, 0, 1], [1, 0, 1, 0], [-1, 1, 0, 0], [0, 0, 0, 1], [1, 0, 0, 0]];
+const triple = (L: M, R: M, Wrows: M) => [enc(sms(L)), enc(sms(R)), enc(sms(transpose(Wrows)))] as const;
+
+/** The classical <n,m,p> algorithm with vec A written column-major (entry j*n+i is A[i][j]). */
+function classicalColA(n: number, m: number, p: number) {
+  const L: number[][] = [], R: number[][] = [], P: number[][] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) for (let k = 0; k < p; k++) {
+    L.push(Array.from({ length: n * m }, (_, g) => +(g === j * n + i)));
+    R.push(Array.from({ length: m * p }, (_, g) => +(g === j * p + k)));
+    P.push(Array.from({ length: n * p }, (_, g) => +(g === i * p + k)));
+  }
+  return triple(L, R, P);
+}
+
+function throwsInput(f: () => unknown, name: string, where: RegExp | string, problem?: RegExp): InputError {
+  let err: unknown;
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(InputError);
+  const e = err as InputError;
+  expect(e.message).toContain(name);
+  if (typeof where === 'string') expect(e.where).toBe(where);
+  else expect(e.where).toMatch(where);
+  if (problem) expect(e.problem).toMatch(problem);
+  return e;
+}
+
+describe('readPlinopt (synthetic)', () => {
+  it('reads Strassen, row-major layout', () => {
+    const s = readPlinopt(...triple(U, V, W), '2x2x2_7_test');
+    expect(s.target).toEqual({ kind: 'matmul', format: [2, 2, 2] });
+    expect(s.fieldTag).toBe('Z');
+    expect(s.meta.source_layout).toBe(ROW_MAJOR);
+    expect(String(s.meta.source)).toContain('2x2x2_7_test');
+    expect(factors(s)).toBe(JSON.stringify([U, V, W]));
+  });
+
+  it('detects column-major layouts', () => {
+    // Strassen with vec(C) column-major: swap C12 and C21.
+    const s = readPlinopt(...triple(U, V, W.map((r) => [r[0], r[2], r[1], r[3]])), '2x2x2_7_colC');
+    expect(exact(s)).toBe(true);
+    expect(s.meta.source_layout).toBe('vec(A) row-major, vec(B) row-major, vec(C) col-major');
+    const c = readPlinopt(...classicalColA(2, 3, 4), '2x3x4_24_classical');
+    expect(exact(c)).toBe(true);
+    expect(c.meta.source_layout).toBe('vec(A) col-major, vec(B) row-major, vec(C) row-major');
+  });
+
+  it('takes the format from the name, opts.format or the sizes', () => {
+    const [L, R, P] = classicalColA(3, 2, 4);
+    expect(readPlinopt(L, R, P, 'nameless').target).toEqual({ kind: 'matmul', format: [3, 2, 4] });
+    expect(readPlinopt(L, R, P, 'nameless', { format: [3, 2, 4] }).target).toEqual({ kind: 'matmul', format: [3, 2, 4] });
+    throwsInput(() => readPlinopt(L, R, P, '2x3x4_24'), '2x3x4_24_R.sms', 'line 1', /is 24×8, expected 24×12 for R/);
+  });
+
+  it('reads rationals exactly; comments and trailing tool output are ignored', () => {
+    const L = enc('# a comment\n' + sms(U.map((r, l) => (l === 0 ? r.map((x) => (x ? '1/2' : 0)) : r))) + '####\n# SUCCESS ...\n');
+    const P = enc(sms(transpose(W.map((r, l) => (l === 0 ? r.map((x) => 2 * x) : r)))));
+    const s = readPlinopt(L, enc(sms(V)), P, '2x2x2_7_half');
+    expect(s.fieldTag).toBe('Q');
+    expect(exact(s)).toBe(true);
+  });
+
+  it('a scheme with one coefficient changed verifies under no layout, so it is refused', () => {
+    const w = structuredClone(W);
+    w[4][1] = 0;
+    throwsInput(() => readPlinopt(...triple(U, V, w), '2x2x2_7_broken'), '2x2x2_7_broken_{L,R,P}.sms', '', /any of the 8 .*layouts.*\(2 of 64 Brent equations fail with all row-major\)/);
+  });
+
+  it('refuses the √3 placeholder', () => {
+    const t = triple(U, V, W);
+    const root3 = enc(sms(U, '# 1013 is a placeholder for sqrt(3)\n'));
+    throwsInput(() => readPlinopt(root3, t[1], t[2], '2x2x2_7_DPS-accurate'), '2x2x2_7_DPS-accurate_L.sms', 'line 1', /placeholder for √3.*Q\(√3\)/);
+  });
+
+  it('malformed .sms files throw InputError with a location', () => {
+    const [L, R, P] = triple(U, V, W);
+    const name = '2x2x2_7_bad';
+    const withL = (text: string) => () => readPlinopt(enc(text), R, P, name);
+    const Ltext = sms(U);
+    throwsInput(withL(Ltext.replace('7 4 R', '7 four R')), `${name}_L.sms`, 'line 1', /header/);
+    throwsInput(withL(Ltext.replace('1 1 1\n', '1 9 1\n')), `${name}_L.sms`, 'line 2', /outside the 7×4/);
+    throwsInput(withL(Ltext.replace('1 1 1\n', '1 1 1/0\n')), `${name}_L.sms`, 'line 2', /denominator zero/);
+    throwsInput(withL(Ltext.replace('1 1 1\n', '1 1 one\n')), `${name}_L.sms`, 'line 2', /"one"/);
+    throwsInput(withL(Ltext.replace('1 1 1\n', '1 1\n')), `${name}_L.sms`, 'line 2', /row col value/);
+    throwsInput(withL(Ltext.replace('1 4 1\n', '1 4 1\n1 4 2\n')), `${name}_L.sms`, 'line 4', /twice/);
+    throwsInput(withL(Ltext.replace('0 0 0\n', '')), `${name}_L.sms`, /^line \d+$/, /terminator/);
+    throwsInput(withL(''), `${name}_L.sms`, '', /no header/);
+    throwsInput(() => readPlinopt(L, L, P, '2x2x3_7'), '2x2x3_7_R.sms', 'line 1', /is 7×4, expected 7×6 for R/);
+    throwsInput(() => readPlinopt(L, R, P, 'nameless', { format: [1, 2, 3] }), 'nameless_L.sms', 'line 1', /expected 7×2/);
+  });
+});
+
+describe('importPlinopt (files)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stlkit-plinopt-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const [L, R, P] = triple(U, V, W);
+
+  it('reads the two siblings of whichever file it is given', () => {
+    for (const [part, bytes] of [['L', L], ['R', R], ['P', P]] as const) writeFileSync(join(dir, `2x2x2_7_s_${part}.sms`), bytes);
+    for (const part of ['L', 'R', 'P']) {
+      const f = join(dir, `2x2x2_7_s_${part}.sms`);
+      const s = importPlinopt(readFileSync(f), f);
+      expect(factors(s)).toBe(JSON.stringify([U, V, W]));
+    }
+  });
+
+  it('names a missing sibling; refuses other names', () => {
+    const f = join(dir, '2x2x2_7_lonely_L.sms');
+    writeFileSync(f, L);
+    throwsInput(() => importPlinopt(L, f), '2x2x2_7_lonely_R.sms', '', /missing/);
+    throwsInput(() => importPlinopt(L, join(dir, 'strassen.sms')), 'strassen.sms', '', /_L\.sms/);
+    throwsInput(() => importPlinopt(L, join(dir, '2x2x2_7_L.slp')), '2x2x2_7_L.slp', '', /straight-line/);
+  });
+});
+
+describe.skipIf(!hasShared)('importPlinopt (shared data)', () => {
+  const data = join(SCHEMES, 'dps/plinopt-data');
+  const sms = schemeFiles('dps/plinopt-data', (n) => n.endsWith('.sms'));
+  const isPlain = (n: string) => /_[LRP]\.sms$/.test(n) && !/-(ALT|CoB)_/.test(n) && !n.startsWith('2x2x2_7_DPS-accurate');
+  const bases = [...new Set(sms.map((p) => basename(p)).filter(isPlain).map((n) => n.replace(/_[LRP]\.sms$/, '')))];
+
+  it('finds the four plain schemes, each with a converted JSON', () => {
+    expect(bases.sort()).toEqual(['3x3x6_40_DPS-accurate', '3x4x7_63_rational', '4x4x4_48-accurate', '4x4x4_48_rational']);
+    expect(schemeFiles('dps/json').map((p) => basename(p, '.json')).sort()).toEqual(bases);
+  });
+
+  for (const base of bases) {
+    it(`${base} imports row-major, verifies exactly and matches dps/json`, () => {
+      const f = join(data, `${base}_L.sms`);
+      const s = importPlinopt(readFileSync(f), f);
+      const rep = verifyScheme(s);
+      expect(rep.kind === 'exact' && rep.exact).toBe(true);
+      expect(s.meta.source_layout).toBe(ROW_MAJOR);
+      const converted = join(SCHEMES, 'dps/json', `${base}.json`);
+      const ref = parseSchemeJson(readFileSync(converted, 'utf8'), converted);
+      expect(s.target).toEqual(ref.target);
+      expect(s.fieldTag).toBe(ref.fieldTag);
+      expect(factors(s)).toBe(factors(ref));
+      expect(ref.meta.source_layout).toBe(ROW_MAJOR);
+    });
+  }
+
+  it('multiplies out the factored variants (-ALT·-CoB, _X_A·_X_C); each verifies exactly', () => {
+    const factored = sms.filter((p) => !isPlain(basename(p)) && !basename(p).startsWith('2x2x2_7_DPS-accurate'));
+    expect(factored.length).toBe(12 + 6);
+    for (const f of factored) {
+      const s = importPlinopt(readFileSync(f), f);
+      const rep = verifyScheme(s);
+      expect(rep.kind === 'exact' && rep.exact, basename(f)).toBe(true);
+    }
+    // The alternative-basis form multiplied out is the plain scheme, entry for entry.
+    const alt = join(data, '4x4x4_48_rational-ALT_P.sms'), plain = join(data, '4x4x4_48_rational_L.sms');
+    expect(factors(importPlinopt(readFileSync(alt), alt))).toBe(factors(importPlinopt(readFileSync(plain), plain)));
+  });
+
+  it('a factor file whose sibling is missing is named in the error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stlkit-plinopt-alt-'));
+    const f = join(dir, '4x4x4_48_rational-ALT_L.sms');
+    writeFileSync(f, readFileSync(join(data, '4x4x4_48_rational-ALT_L.sms')));
+    throwsInput(() => importPlinopt(readFileSync(f), f), '4x4x4_48_rational-CoB_L.sms', '', /missing/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses the √3 placeholder files with an InputError saying why', () => {
+    const others = sms.filter((p) => basename(p).startsWith('2x2x2_7_DPS-accurate'));
+    expect(others.length).toBe(3);
+    for (const f of others) throwsInput(() => importPlinopt(readFileSync(f), f), '2x2x2_7_DPS-accurate_L.sms', /.*/, /placeholder for √3/);
+  });
+});
