@@ -8,6 +8,9 @@ import { readAlphaTensorNpz } from './npz/alphatensor.ts';
 import { importPerminov } from './perminov.ts';
 import { importFastMatmul } from './fastmatmul.ts';
 import { importPlinopt } from './plinopt.ts';
+import { readExp } from './exp.ts';
+import { readMaple } from './maple.ts';
+import { readMpl } from './mpl.ts';
 
 /** A named source format: how to recognise it and how to read it. */
 interface SourceFormat {
@@ -34,6 +37,9 @@ const readNpz: SourceFormat['read'] = (data, file, opts) => {
 const SOURCES: SourceFormat[] = [
   { name: 'json', description: 'stlkit scheme JSON (also AlphaEvolve and the converted shared data)', extensions: ['.json'], read: one(readJson) },
   { name: 'alphatensor', description: 'AlphaTensor factorizations_{r,f2}.npz (every member, or the one --format names)', extensions: ['.npz'], read: readNpz },
+  { name: 'exp', description: 'flip-graph .exp (trace form a_ij b_jk c_ki) and symmetric-flips .txt; "mod2" in the name means Z2', extensions: ['.exp', '.txt'], read: one(readExp) },
+  { name: 'maple', description: 'flip-graph Maple .m lists {{A}, {B}, {Cᵀ}} per product', extensions: ['.m'], read: one(readMaple) },
+  { name: 'mpl', description: 'fmm catalogue Maple TriadSet (.tensor.mpl)', extensions: ['.mpl'], read: one(readMpl) },
   { name: 'perminov', description: 'Perminov JSON {n, m, z2, u, v, w} (w over Cᵀ), and its addition-reduced form', extensions: [], read: one(importPerminov) },
   { name: 'fast-matmul', description: 'Benson–Ballard coefficient files: U # V # W, columns = products', extensions: [''], read: one(importFastMatmul) },
   { name: 'plinopt', description: 'PLinOpt .sms triples <base>_L.sms, _R.sms, _P.sms (give any one of them)', extensions: ['.sms'], read: one(importPlinopt) },
