@@ -1,2 +1,3 @@
 export * from './brent.ts';
+export * from './report.ts';
 export * from './labels.ts';

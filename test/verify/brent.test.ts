@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Fraction, Q, R, Zp, type Field } from '../../src/field/index.ts';
+import { C, Fraction, Q, R, Zp, type Field, type Gaussian } from '../../src/field/index.ts';
 import { changeBasis, changeField, matInverse, withFactors, type Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/brent.ts';
 import { hasShared } from '../helpers/shared.ts';
@@ -34,6 +34,31 @@ describe.skipIf(!hasShared)('exact verification', () => {
     // The exact error is the squared residual over ‖<2,2,2>‖² = 8, a rational.
     expect(r.isotropicError).toMatch(/^\d+(\/\d+)?$/);
     expect(new Fraction(r.isotropicError!).mul(8).equals(r.failing)).toBe(true);
+  });
+
+  it('catches a complex coefficient changed by i and reports the imaginary residual', () => {
+    const s = sharedScheme('alphaevolve/4x4x4_r48_C.json') as Scheme<Gaussian>;
+    const f = mutableFactors(s);
+    const l = f.W.findIndex((row) => !C.isZero(row[0]));
+    f.W[l][0] = C.add(f.W[l][0], C.parse([0, 1]));
+    const r = verifyScheme(withFactors(s, f.U, f.V, f.W));
+    expect(r.kind === 'exact' && !r.exact).toBe(true);
+    if (r.kind !== 'exact') return;
+    expect(r.failures.some((x) => /i$/.test(x.actual))).toBe(true);
+    expect(r.isotropicError).toMatch(/^\d+(\/\d+)?$/);
+  });
+
+  it('lists failures over Z2 and Z_p too', () => {
+    const z2 = sharedScheme('alphatensor/json-f2/3x3x3_r23_Z2.json') as Scheme<number>;
+    const f = mutableFactors(z2);
+    f.V[5][f.V[5].indexOf(1)] = 0;
+    const r = verifyScheme(withFactors(z2, f.U, f.V, f.W));
+    expect(r.kind === 'exact' && !r.exact && r.method === 'bits' && r.failing > 0).toBe(true);
+    const z7 = changeField(strassen(), 'Z7') as Scheme<number>;
+    const g = mutableFactors(z7);
+    g.U[0][0] = 3;
+    const r7 = verifyScheme(withFactors(z7, g.U, g.V, g.W));
+    expect(r7.kind === 'exact' && !r7.exact && r7.method === 'field' && r7.failures[0].expected !== r7.failures[0].actual).toBe(true);
   });
 
   it('fails a mod-2 scheme over Q but passes it over Z2', () => {
