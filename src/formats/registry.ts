@@ -42,7 +42,7 @@ const SOURCES: SourceFormat[] = [
   { name: 'mpl', description: 'fmm catalogue Maple TriadSet (.tensor.mpl)', extensions: ['.mpl'], read: one(readMpl) },
   { name: 'perminov', description: 'Perminov JSON {n, m, z2, u, v, w} (w over Cᵀ), and its addition-reduced form', extensions: [], read: one(importPerminov) },
   { name: 'fast-matmul', description: 'Benson–Ballard coefficient files: U # V # W, columns = products', extensions: [''], read: one(importFastMatmul) },
-  { name: 'plinopt', description: 'PLinOpt .sms triples <base>_L.sms, _R.sms, _P.sms (give any one of them)', extensions: ['.sms'], read: one(importPlinopt) },
+  { name: 'plinopt', description: 'PLinOpt .sms matrices or .slp programs <base>_L, _R, _P (give any one of them; factored -ALT/-CoB and _X_A/_X_C variants are multiplied out)', extensions: ['.sms', '.slp'], read: one(importPlinopt) },
 ];
 
 export const SOURCE_NAMES = () => SOURCES.map((s) => s.name);
