@@ -83,3 +83,29 @@ describe('stlkit verify', () => {
     expect(SCHEMES).toBeTruthy();
   });
 });
+
+describe('stlkit verify on bilinear maps other than matrix multiplication', () => {
+  it('verifies Karatsuba for polynomial multiplication and the 3-product DFT-free cyclic convolution of length 2', async () => {
+    const karatsuba = {
+      tensor: { kind: 'polymul', degrees: [1, 1] }, rank: 3, field: 'Z',
+      U: [[1, 0], [0, 1], [1, 1]], V: [[1, 0], [0, 1], [1, 1]], W: [[1, -1, 0], [0, -1, 1], [0, 1, 0]],
+    };
+    const r = await runCli(['verify', write('karatsuba.json', JSON.stringify(karatsuba))]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/polymul\(1,1\):3 .*EXACT/);
+    // z0 = x0y0 + x1y1, z1 = x0y1 + x1y0 over Q: ((x0+x1)(y0+y1) ± (x0−x1)(y0−y1))/2, rank 2.
+    const conv2 = {
+      tensor: { kind: 'cyclic-convolution', length: 2 }, rank: 2, field: 'Q',
+      U: [[1, 1], [1, -1]], V: [[1, 1], [1, -1]], W: [['1/2', '1/2'], ['1/2', '-1/2']],
+    };
+    expect((await runCli(['verify', write('conv2.json', JSON.stringify(conv2))])).code).toBe(0);
+    // The same is the Fourier transform of the group algebra of Z2.
+    const z2 = { ...conv2, tensor: { kind: 'group-algebra', group: 'Z2' } };
+    expect((await runCli(['verify', write('z2.json', JSON.stringify(z2))])).code).toBe(0);
+    // Over Z2 the 1/2 does not exist: bad input, not a silent pass.
+    const bad = { ...conv2, field: 'Z2' };
+    const e = await runCli(['verify', write('conv2-z2.json', JSON.stringify(bad))]);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/W\[0\]\[0\]: denominator 2 is not invertible in Z2/);
+  });
+});
