@@ -7,8 +7,9 @@ import { showCommand } from './show.ts';
 import { Status } from './status.ts';
 import { verifyCommand } from './verify.ts';
 import { printErr } from './output.ts';
+import { certifyCommand, proofsCommand } from './proofs.ts';
+import { VERSION } from './version.ts';
 
-export const VERSION = '0.1.0';
 
 /** Build the program; every verb reports into the shared Status. */
 export function buildProgram(status: Status): Command {
@@ -22,6 +23,8 @@ export function buildProgram(status: Status): Command {
   showCommand(program, status);
   convertCommand(program, status);
   libraryCommand(program, status);
+  certifyCommand(program, status);
+  proofsCommand(program, status);
   mainCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;

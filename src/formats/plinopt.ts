@@ -5,6 +5,7 @@ import { makeScheme, type Scheme } from '../scheme/index.ts';
 import { verifyScheme } from '../verify/index.ts';
 import { asInputError, InputError } from './errors.ts';
 import type { ImportOptions } from './importer.ts';
+import { parseSlp } from './slp.ts';
 
 /**
  * PLinOpt (jgdumas/plinopt, Dumas–Pernet–Sedoglavic) schemes: three sparse `.sms` matrices per
@@ -16,17 +17,28 @@ import type { ImportOptions } from './importer.ts';
  * vec B, vec C may be row- or column-major, and the first of the 8 combinations (all row-major
  * first) under which the scheme verifies exactly wins. Factored variants (alternative basis,
  * sparse factorizations) are multiplied out first; see factoredBase.
+ *
+ * Each matrix may instead come as a linear straight-line program `.slp` (see slp.ts) computing
+ * the same map: then every file of the scheme is read as `.slp`, and the rest is shared.
  */
 export function importPlinopt(data: Uint8Array, file: string, opts: ImportOptions = {}): Scheme<unknown> {
   const name = basename(file);
-  if (/\.slp$/.test(name)) throw new InputError(file, '', 'straight-line programs (.slp) are not supported; import the .sms matrices');
-  const factored = factoredBase(file);
+  const ext = /\.(sms|slp)$/.exec(name)?.[1] as Ext | undefined;
+  const factored = ext && factoredBase(file, ext);
   if (factored) return readFactored(factored, file, opts);
-  const m = /^(.*)_([LRP])\.sms$/.exec(name);
-  if (!m) throw new InputError(file, '', 'expected a PLinOpt file named <base>_L.sms, <base>_R.sms or <base>_P.sms');
+  const m = /^(.*)_([LRP])\.(?:sms|slp)$/.exec(name);
+  if (!ext || !m) throw new InputError(file, '', 'expected a PLinOpt file named <base>_L.sms, <base>_R.sms or <base>_P.sms (or the same with .slp)');
   const parts = { L: data, R: data, P: data };
-  for (const part of ['L', 'R', 'P'] as const) if (part !== m[2]) parts[part] = readSibling(join(dirname(file), `${m[1]}_${part}.sms`), `${m[1]}_L.sms, _R.sms and _P.sms`);
+  for (const part of ['L', 'R', 'P'] as const) if (part !== m[2]) parts[part] = readSibling(join(dirname(file), `${m[1]}_${part}.${ext}`), `${m[1]}_L.${ext}, _R.${ext} and _P.${ext}`);
   return readPlinopt(parts.L, parts.R, parts.P, file, opts);
+}
+
+type Ext = 'sms' | 'slp';
+
+/** Either kind of file, as a matrix. */
+function parseMatrix(bytes: Uint8Array, file: string, ext: Ext): Sms {
+  if (ext === 'sms') return parseSms(bytes, file);
+  return { file, ...parseSlp(bytes, file), where: '', colsAtLeast: true };
 }
 
 function readSibling(path: string, needs: string): Uint8Array {
@@ -48,20 +60,21 @@ function readSibling(path: string, needs: string): Uint8Array {
  */
 interface Factored {
   base: string;
+  ext: Ext;
   path: (part: 'L' | 'R' | 'P', which: 'outer' | 'inner') => string;
 }
 
-function factoredBase(file: string): Factored | null {
+function factoredBase(file: string, ext: Ext): Factored | null {
   const dir = dirname(file), name = basename(file);
-  let m = /^(.*)-(ALT|CoB)_([LRP])\.sms$/.exec(name);
+  let m = /^(.*)-(ALT|CoB)_([LRP])\.(?:sms|slp)$/.exec(name);
   if (m) {
     const b = m[1];
-    return { base: join(dir, b), path: (part, which) => join(dir, `${b}-${which === 'outer' ? 'ALT' : 'CoB'}_${part}.sms`) };
+    return { base: join(dir, b), ext, path: (part, which) => join(dir, `${b}-${which === 'outer' ? 'ALT' : 'CoB'}_${part}.${ext}`) };
   }
-  m = /^(.*)_([LRP])_([AC])\.sms$/.exec(name);
+  m = /^(.*)_([LRP])_([AC])\.(?:sms|slp)$/.exec(name);
   if (m) {
     const b = m[1];
-    return { base: join(dir, b), path: (part, which) => join(dir, `${b}_${part}_${which === 'outer' ? 'A' : 'C'}.sms`) };
+    return { base: join(dir, b), ext, path: (part, which) => join(dir, `${b}_${part}_${which === 'outer' ? 'A' : 'C'}.${ext}`) };
   }
   return null;
 }
@@ -69,18 +82,20 @@ function factoredBase(file: string): Factored | null {
 function readFactored(f: Factored, file: string, opts: ImportOptions): Scheme<unknown> {
   const load = (part: 'L' | 'R' | 'P', which: 'outer' | 'inner') => {
     const path = f.path(part, which);
-    return parseSms(readSibling(path, `the six factor files of ${basename(f.base)}`), path);
+    return parseMatrix(readSibling(path, `the six factor files of ${basename(f.base)}`), path, f.ext);
   };
   // P is applied last, so its change of basis (inner factor) comes first in the product.
   const L = multiplySms(load('L', 'outer'), load('L', 'inner'));
   const R = multiplySms(load('R', 'outer'), load('R', 'inner'));
   const P = multiplySms(load('P', 'inner'), load('P', 'outer'));
-  return fromMatrices(L, R, P, f.base, file, opts, `PLinOpt factored .sms: ${basename(file)} and its five siblings, multiplied out`);
+  return fromMatrices(L, R, P, f.base, file, opts, `PLinOpt factored .${f.ext}: ${basename(file)} and its five siblings, multiplied out`);
 }
 
 /** The product of two sparse matrices, exactly; the sizes must chain. */
 function multiplySms(a: Sms, b: Sms): Sms {
-  if (a.cols !== b.rows) throw new InputError(b.file, `line ${b.headerLine}`, `is ${b.rows}×${b.cols}, but ${basename(a.file)} is ${a.rows}×${a.cols}: the factors do not chain`);
+  const was = shape(a);
+  widen(a, b.rows);
+  if (a.cols !== b.rows) throw new InputError(b.file, b.where, `is ${shape(b)}, but ${basename(a.file)} is ${was}: the factors do not chain`);
   const acc = new Map<number, Fraction>();
   const byRow = new Map<number, Sms['entries']>();
   for (const e of b.entries) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e]);
@@ -89,34 +104,46 @@ function multiplySms(a: Sms, b: Sms): Sms {
     acc.set(key, (acc.get(key) ?? new Fraction(0)).add(x.v.mul(y.v)));
   }
   const entries = [...acc].filter(([, v]) => v.n !== 0n).map(([key, v]) => ({ row: Math.floor(key / b.cols), col: key % b.cols, v }));
-  return { file: `${a.file}·${basename(b.file)}`, rows: a.rows, cols: b.cols, headerLine: a.headerLine, entries };
+  return { file: `${a.file}·${basename(b.file)}`, rows: a.rows, cols: b.cols, where: a.where, colsAtLeast: b.colsAtLeast, entries };
 }
 
-/** One `.sms` matrix: dimensions and 1-based entries (exact rationals). */
-interface Sms {
+/** One matrix from a `.sms` file or a `.slp` program: dimensions and 0-based entries (exact rationals). */
+export interface Sms {
   file: string;
   rows: number;
   cols: number;
-  headerLine: number;
+  /** Where errors about the size point: the `.sms` header line; '' for a program. */
+  where: string;
+  /** A program's width is only its largest input index: unused trailing inputs are zero columns. */
+  colsAtLeast?: boolean;
   entries: { row: number; col: number; v: Fraction }[];
+}
+
+function widen(x: Sms, cols: number): void {
+  if (x.colsAtLeast && x.cols < cols) x.cols = cols;
+}
+
+function shape(x: Sms): string {
+  return x.where ? `${x.rows}×${x.cols}` : `${x.rows}×${x.cols} (outputs o0…o${x.rows - 1}, inputs up to i${x.cols - 1})`;
 }
 
 export type PlinoptLayout = { A: 'row' | 'col'; B: 'row' | 'col'; C: 'row' | 'col' };
 
 /**
  * L, R, P as bytes; `file` is the base name or the path of any of the three (error messages name
- * `<base>_L.sms` etc.). The format comes from opts.format, else the "NxMxP" in the name, else
- * the matrix sizes.
+ * `<base>_L.sms` etc.). They are `.slp` programs when `file` ends in `.slp`, else `.sms` matrices.
+ * The format comes from opts.format, else the "NxMxP" in the name, else the matrix sizes.
  */
 export function readPlinopt(L: Uint8Array, R: Uint8Array, P: Uint8Array, file: string, opts: ImportOptions = {}): Scheme<unknown> {
-  const base = file.replace(/_[LRP]\.sms$/, '');
-  const [l, r, pm] = ([['L', L], ['R', R], ['P', P]] as const).map(([part, bytes]) => parseSms(bytes, `${base}_${part}.sms`));
-  return fromMatrices(l, r, pm, base, `${base}_{L,R,P}.sms`, opts, `PLinOpt .sms: ${basename(base)}_{L,R,P}.sms`);
+  const ext: Ext = file.endsWith('.slp') ? 'slp' : 'sms';
+  const base = file.replace(/(_[LRP])?\.(sms|slp)$/, '');
+  const [l, r, pm] = ([['L', L], ['R', R], ['P', P]] as const).map(([part, bytes]) => parseMatrix(bytes, `${base}_${part}.${ext}`, ext));
+  return fromMatrices(l, r, pm, base, `${base}_{L,R,P}.${ext}`, opts, `PLinOpt .${ext}: ${basename(base)}_{L,R,P}.${ext}`);
 }
 
 /** `label` names the input in errors: the triple, or the factor file the user gave. */
 function fromMatrices(l: Sms, r: Sms, pm: Sms, base: string, label: string, opts: ImportOptions, source: string): Scheme<unknown> {
-  const [n, m, p] = formatOf(base, opts, l, r, pm);
+  const [n, m, p] = formatOf(base, label, opts, l, r, pm);
   const rank = l.rows;
   expectSize(l, rank, n * m, 'L (one row per product, one column per entry of A)');
   expectSize(r, rank, m * p, 'R (one row per product, one column per entry of B)');
@@ -127,7 +154,7 @@ function fromMatrices(l: Sms, r: Sms, pm: Sms, base: string, label: string, opts
   const meta = { source, name: basename(base) };
   let first: string | undefined;
   for (const layout of LAYOUTS) {
-    const s = build(Lm, Rm, Pm, [n, m, p], layout, F, tag, { ...meta, source_layout: describeLayout(layout) }, base);
+    const s = build(Lm, Rm, Pm, [n, m, p], layout, F, tag, { ...meta, source_layout: describeLayout(layout) }, label);
     const rep = verifyScheme(s, { maxFailures: 0 });
     if (rep.kind === 'exact' && rep.exact) return s;
     first ??= rep.kind === 'exact' ? `${rep.failing} of ${rep.equations} Brent equations fail with all row-major` : 'not exact';
@@ -145,7 +172,7 @@ function describeLayout(l: PlinoptLayout): string {
   return `vec(A) ${l.A}-major, vec(B) ${l.B}-major, vec(C) ${l.C}-major`;
 }
 
-function parseSms(bytes: Uint8Array, file: string): Sms {
+export function parseSms(bytes: Uint8Array, file: string): Sms {
   const lines = new TextDecoder().decode(bytes).split(/\r?\n/);
   let header: { rows: number; cols: number; line: number } | null = null;
   const entries: Sms['entries'] = [];
@@ -169,7 +196,7 @@ function parseSms(bytes: Uint8Array, file: string): Sms {
     }
     if (tok.length !== 3 || !/^\d+$/.test(tok[0]) || !/^\d+$/.test(tok[1])) throw new InputError(file, where, `expected "row col value", got "${text}"`);
     const [row, col] = [+tok[0], +tok[1]];
-    if (row === 0 && col === 0 && tok[2] === '0') return { file, rows: header.rows, cols: header.cols, headerLine: header.line, entries };
+    if (row === 0 && col === 0 && tok[2] === '0') return { file, rows: header.rows, cols: header.cols, where: `line ${header.line}`, entries };
     if (row < 1 || row > header.rows || col < 1 || col > header.cols) {
       throw new InputError(file, where, `entry (${row}, ${col}) is outside the ${header.rows}×${header.cols} matrix of the header (indices are 1-based)`);
     }
@@ -188,7 +215,7 @@ function parseSms(bytes: Uint8Array, file: string): Sms {
   throw new InputError(file, header ? `line ${lines.length}` : '', header ? 'ends without the "0 0 0" terminator (truncated?)' : 'no header "rows cols R" found');
 }
 
-function formatOf(base: string, opts: ImportOptions, l: Sms, r: Sms, p: Sms): [number, number, number] {
+function formatOf(base: string, label: string, opts: ImportOptions, l: Sms, r: Sms, p: Sms): [number, number, number] {
   if (opts.format) return opts.format;
   const m = /(\d+)x(\d+)x(\d+)/.exec(basename(base));
   if (m) return [+m[1], +m[2], +m[3]];
@@ -196,14 +223,16 @@ function formatOf(base: string, opts: ImportOptions, l: Sms, r: Sms, p: Sms): [n
   const [nm, mp, np] = [l.cols, r.cols, p.rows];
   const n = Math.round(Math.sqrt((nm * np) / mp));
   if (n < 1 || nm % n || np % n || (nm / n) * (np / n) !== mp) {
-    throw new InputError(`${base}_{L,R,P}.sms`, '', `no "NxMxP" in the name and the sizes n·m=${nm}, m·p=${mp}, n·p=${np} fit no <n,m,p>; pass the format`);
+    throw new InputError(label, '', `no "NxMxP" in the name and the sizes n·m=${nm}, m·p=${mp}, n·p=${np} fit no <n,m,p>; pass the format`);
   }
   return [n, nm / n, np / n];
 }
 
 function expectSize(x: Sms, rows: number, cols: number, what: string): void {
+  const was = shape(x);
+  widen(x, cols);
   if (x.rows === rows && x.cols === cols) return;
-  throw new InputError(x.file, `line ${x.headerLine}`, `is ${x.rows}×${x.cols}, expected ${rows}×${cols} for ${what}`);
+  throw new InputError(x.file, x.where, `is ${was}, expected ${rows}×${cols} for ${what}`);
 }
 
 function dense(x: Sms, F: Field<unknown>): unknown[][] {
@@ -220,7 +249,7 @@ function dense(x: Sms, F: Field<unknown>): unknown[][] {
 
 /** U[t][i*m+j] = L[t][vecA(i,j)], V[t][j*p+k] = R[t][vecB(j,k)], W[t][i*p+k] = P[vecC(i,k)][t]. */
 function build(L: unknown[][], R: unknown[][], P: unknown[][], [n, m, p]: [number, number, number], lay: PlinoptLayout,
-  F: Field<unknown>, tag: FieldTag, meta: Record<string, unknown>, base: string): Scheme<unknown> {
+  F: Field<unknown>, tag: FieldTag, meta: Record<string, unknown>, label: string): Scheme<unknown> {
   const vec = (major: 'row' | 'col', rows: number, cols: number) => (a: number, b: number) => (major === 'row' ? a * cols + b : b * rows + a);
   const [ia, ib, ic] = [vec(lay.A, n, m), vec(lay.B, m, p), vec(lay.C, n, p)];
   const grid = (rows: number, cols: number, f: (a: number, b: number) => unknown) =>
@@ -231,6 +260,6 @@ function build(L: unknown[][], R: unknown[][], P: unknown[][], [n, m, p]: [numbe
   try {
     return makeScheme({ field: F, fieldTag: tag, target: { kind: 'matmul', format: [n, m, p] }, U, V, W, meta });
   } catch (err) {
-    return asInputError(`${base}_{L,R,P}.sms`, '', err);
+    return asInputError(label, '', err);
   }
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importPlinopt, readPlinopt } from '../../src/formats/plinopt.ts';
+import { importPlinopt, parseSms, readPlinopt } from '../../src/formats/plinopt.ts';
+import { parseSlp } from '../../src/formats/slp.ts';
 import { InputError } from '../../src/formats/errors.ts';
 import type { Importer } from '../../src/formats/importer.ts';
 import { parseSchemeJson } from '../../src/formats/json.ts';
@@ -30,6 +31,11 @@ function sms(A: M, comment = ''): string {
   return lines.join('\n') + '\n0 0 0\n';
 }
 const transpose = (A: M) => A[0].map((_, j) => A.map((row) => row[j]));
+/** A dense matrix as a naive .slp program, one output per row (zero rows as "oK:=0;"). */
+function slp(A: M): string {
+  const sum = (row: (number | string)[]) => row.map((x, j) => (x === 0 ? '' : `+(${x})*i${j}`)).join('').replace(/^\+/, '') || '0';
+  return A.map((row, k) => `o${k}:=${sum(row)};\n`).join('');
+}
 
 /** Strassen in stlkit's convention (rows = products). */
 const U = [[1, 0, 0, 1], [0, 0, 1, 1], [1, 0, 0, 0], [0, 0, 0, 1], [1, 1, 0, 0], [-1, 0, 1, 0], [0, 1, 0, -1]];
@@ -148,7 +154,38 @@ describe('importPlinopt (files)', () => {
     writeFileSync(f, L);
     throwsInput(() => importPlinopt(L, f), '2x2x2_7_lonely_R.sms', '', /missing/);
     throwsInput(() => importPlinopt(L, join(dir, 'strassen.sms')), 'strassen.sms', '', /_L\.sms/);
-    throwsInput(() => importPlinopt(L, join(dir, '2x2x2_7_L.slp')), '2x2x2_7_L.slp', '', /straight-line/);
+    throwsInput(() => importPlinopt(L, join(dir, 'strassen.slp')), 'strassen.slp', '', /_L\.sms.*\.slp/);
+  });
+
+  it('reads .slp programs the same way, siblings as .slp', () => {
+    const progs = { L: slp(U), R: slp(V), P: slp(transpose(W)) };
+    for (const [part, text] of Object.entries(progs)) writeFileSync(join(dir, `2x2x2_7_p_${part}.slp`), text);
+    for (const part of ['L', 'R', 'P']) {
+      const f = join(dir, `2x2x2_7_p_${part}.slp`);
+      const s = importPlinopt(readFileSync(f), f);
+      expect(factors(s)).toBe(JSON.stringify([U, V, W]));
+      expect(s.meta.source).toBe('PLinOpt .slp: 2x2x2_7_p_{L,R,P}.slp');
+    }
+    // The .sms siblings of the first test are not used: a lone .slp still needs .slp siblings.
+    const lone = join(dir, '2x2x2_7_s_L.slp');
+    writeFileSync(lone, progs.L);
+    throwsInput(() => importPlinopt(readFileSync(lone), lone), '2x2x2_7_s_R.slp', '', /missing.*_L\.slp, _R\.slp and _P\.slp/);
+    expect(factors(readPlinopt(enc(progs.L), enc(progs.R), enc(progs.P), '2x2x2_7_q_P.slp'))).toBe(JSON.stringify([U, V, W]));
+  });
+
+  it('a program that never reads its last input gets the width the format needs', () => {
+    // Strassen plus an 8th product that C does not use: P's program reads only i0…i6 of 8.
+    const [U8, V8, W8] = [[...U, [1, 0, 0, 0]], [...V, [1, 0, 0, 0]], [...W, [0, 0, 0, 0]]];
+    const s = readPlinopt(enc(slp(U8)), enc(slp(V8)), enc(slp(transpose(W8))), '2x2x2_8_spare.slp');
+    expect(factors(s)).toBe(JSON.stringify([U8, V8, W8]));
+    expect(exact(s)).toBe(true);
+    // Too many inputs is still an error, with the program's shape spelled out.
+    throwsInput(() => readPlinopt(enc(slp(U)), enc(slp(V)), enc(slp(transpose(W)) + 'o4:=i7;\n'), '2x2x2_7_wide.slp'), '2x2x2_7_wide_P.slp', '', /is 5×8 \(outputs o0…o4, inputs up to i7\), expected 4×7/);
+  });
+
+  it('errors inside a program name the file and the line', () => {
+    const bad = slp(U).replace('o3:=', 'o3:=i0*');
+    throwsInput(() => readPlinopt(enc(bad), enc(slp(V)), enc(slp(transpose(W))), '2x2x2_7_nl.slp'), '2x2x2_7_nl_L.slp', 'line 4', /multiplies two variables/);
   });
 });
 
@@ -199,6 +236,32 @@ describe.skipIf(!hasShared)('importPlinopt (shared data)', () => {
     throwsInput(() => importPlinopt(readFileSync(f), f), '4x4x4_48_rational-CoB_L.sms', '', /missing/);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  // Every .slp is the program of the .sms beside it: same matrix, entry for entry (checked per
+  // file, factors included), hence the same scheme, layout and field.
+  const slps = schemeFiles('dps/plinopt-data', (n) => n.endsWith('.slp'));
+  const smsOf = (f: string) => f.replace(/\.slp$/, '.sms');
+  const matrix = (m: { rows: number; cols: number; entries: { row: number; col: number; v: { toFraction(): string } }[] }) =>
+    JSON.stringify([m.rows, m.cols, m.entries.map((e) => [e.row, e.col, e.v.toFraction()])]);
+
+  it('has a .slp for every .sms of the 3x4x7 and 4x4x4 schemes (27 programs)', () => {
+    expect(slps.length).toBe(27);
+    expect(slps.map((f) => basename(f, '.slp')).sort()).toEqual(
+      sms.map((f) => basename(f, '.sms')).filter((n) => /^(3x4x7|4x4x4)/.test(n)).sort());
+  });
+
+  for (const f of slps) {
+    it(`${basename(f)} computes the matrix of its .sms; the scheme imports, verifies and equals the .sms one`, () => {
+      expect(matrix(parseSlp(readFileSync(f), f))).toBe(matrix(parseSms(readFileSync(smsOf(f)), smsOf(f))));
+      const s = importPlinopt(readFileSync(f), f), ref = importPlinopt(readFileSync(smsOf(f)), smsOf(f));
+      const rep = verifyScheme(s);
+      expect(rep.kind === 'exact' && rep.exact).toBe(true);
+      expect(s.target).toEqual(ref.target);
+      expect(s.fieldTag).toBe(ref.fieldTag);
+      expect(s.meta.source_layout).toBe(ref.meta.source_layout);
+      expect(factors(s)).toBe(factors(ref));
+    });
+  }
 
   it('refuses the √3 placeholder files with an InputError saying why', () => {
     const others = sms.filter((p) => basename(p).startsWith('2x2x2_7_DPS-accurate'));
