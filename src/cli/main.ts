@@ -8,6 +8,7 @@ import { Status } from './status.ts';
 import { verifyCommand } from './verify.ts';
 import { printErr } from './output.ts';
 import { certifyCommand, proofsCommand } from './proofs.ts';
+import { searchCommand } from './search.ts';
 import { VERSION } from './version.ts';
 
 
@@ -23,6 +24,7 @@ export function buildProgram(status: Status): Command {
   showCommand(program, status);
   convertCommand(program, status);
   libraryCommand(program, status);
+  searchCommand(program, status);
   certifyCommand(program, status);
   proofsCommand(program, status);
   mainCommand(program, status);

@@ -1,0 +1,135 @@
+import { cpus } from 'node:os';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { changeField, rank, schemeName, type Scheme } from '../scheme/index.ts';
+import { verifyScheme } from '../verify/index.ts';
+import { loadScheme } from '../formats/registry.ts';
+import { schemeToJson } from '../formats/json.ts';
+import { FlipState } from '../search/flip/state.ts';
+import { flipPool } from '../search/parallel/flip-pool.ts';
+import { liftScheme } from '../search/lift.ts';
+import { loadCheckpoint, CheckpointError, type Checkpoint } from '../search/checkpoint.ts';
+import type { FlipSnapshot } from '../search/flip/walk.ts';
+import { Progress } from '../search/progress.ts';
+import { alsSearch } from '../search/als/search.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { parseFormat, parsePositiveInt, parseTolerance } from './args.ts';
+import { print, printErr } from './output.ts';
+import type { Status } from './status.ts';
+
+function parseSearchField(s: string): 'Z2' | 'Z' | 'Q' {
+  if (s !== 'Z2' && s !== 'Z' && s !== 'Q') throw new InvalidArgumentError(`expected Z2, Z or Q, got "${s}"`);
+  return s;
+}
+
+/** Verify once more, exactly, and only then write: a result file is always a verified scheme. */
+function writeVerified(s: Scheme<unknown>, out: string, status: Status): boolean {
+  const r = verifyScheme(s);
+  if (r.kind !== 'exact' || !r.exact) {
+    printErr(`internal check failed: the result does not verify over ${s.fieldTag}; nothing written`);
+    status.fail();
+    return false;
+  }
+  writeFileAtomic(out, schemeToJson(s));
+  print(`wrote ${out}: ${schemeName(s)} over ${s.fieldTag}, verified exactly (${r.equations} Brent equations)`);
+  return true;
+}
+
+export function searchCommand(program: Command, status: Status): void {
+  const search = program.command('search').description('search for schemes: flip graphs over Z2 (lifted to Z), numerical ALS with rounding');
+  search
+    .command('flip')
+    .description('random walks on the flip graph over Z2 from the naive algorithm (or --start), lifted to Z with --field Z')
+    .requiredOption('--format <n,m,p>', 'matrix format', parseFormat)
+    .requiredOption('--target-rank <r>', 'stop at this rank', parsePositiveInt)
+    .option('--field <F>', 'Z2, or Z: walk over Z2 and keep only schemes that lift to integers (Hensel lifting)', parseSearchField, 'Z2')
+    .option('--seed <s>', 'random seed (printed; each worker derives its own)', parsePositiveInt, 1)
+    .option('--time-limit <sec>', 'give up after this many seconds (a resumed search counts its earlier time)', parseTolerance, 60)
+    .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)
+    .option('--start <file>', 'start from this scheme (reduced mod 2) instead of the naive algorithm')
+    .option('--plateau <flips>', 'flips without a reduction before a plus transition', parsePositiveInt)
+    .option('--checkpoint <file>', 'write the walkers\' state here, atomically, every --checkpoint-every seconds')
+    .option('--checkpoint-every <sec>', 'checkpoint interval', parseTolerance, 10)
+    .option('--resume <file>', 'continue the search saved in this checkpoint')
+    .option('-o, --output <file>', 'write the scheme here (only once verified)')
+    .action(async (o) => {
+      const [n, m, p] = o.format as [number, number, number];
+      const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed };
+      let resume: Checkpoint<FlipSnapshot> | undefined;
+      if (o.resume) {
+        try {
+          resume = loadCheckpoint<FlipSnapshot>(o.resume, 'flip', params);
+        } catch (err) {
+          if (err instanceof CheckpointError) return status.badInput(err.message);
+          throw err;
+        }
+        if (o.workers && o.workers !== resume.workers.length) return status.badInput(`${o.resume}: holds ${resume.workers.length} walkers; resume with --workers ${resume.workers.length} or without --workers`);
+      }
+      let start: number[][] | undefined;
+      if (o.start) {
+        const s = status.guard(() => loadScheme(o.start), o.start);
+        if (!s) return;
+        const z2 = status.guard(() => (s.fieldTag === 'Z2' ? s : changeField(s, 'Z2')), o.start);
+        if (!z2) return;
+        start = FlipState.fromScheme(z2).terms();
+      }
+      const workers = resume?.workers.length ?? o.workers ?? cpus().length;
+      const resumed = resume ? `, resuming ${o.resume} (${(resume.elapsedMs / 1000).toFixed(1)} s, ${resume.workers.reduce((a, w) => a + w.counters.flips, 0)} flips, best rank ${Math.min(...resume.workers.map((w) => w.counters.bestRank))})` : '';
+      printErr(`search flip <${n},${m},${p}> over ${o.field}: target rank ${o.targetRank}, seed ${o.seed}, ${workers} worker(s), limit ${o.timeLimit} s${resumed}`);
+      const progress = new Progress(`flip <${n},${m},${p}>`);
+      progress.start(o.timeLimit * 1000);
+      let lifts = 0;
+      const result = await flipPool({
+        format: o.format, targetRank: o.targetRank, seed: o.seed, workers, timeLimitMs: o.timeLimit * 1000, start, resume,
+        walk: o.plateau ? { plateau: o.plateau } : undefined,
+        continueAtTarget: o.field !== 'Z2',
+        accept: o.field === 'Z2' ? undefined : (s) => {
+          lifts++;
+          const l = liftScheme(s, { seed: o.seed });
+          return l.scheme;
+        },
+        checkpoint: o.checkpoint ? { path: o.checkpoint, everyMs: o.checkpointEvery * 1000, params } : undefined,
+        onProgress: (q) => progress.update({ ...q, targetRank: o.targetRank, rateUnit: 'flips/s', limitMs: o.timeLimit * 1000 }),
+      });
+      progress.stop();
+      const secs = (result.elapsedMs / 1000).toFixed(1);
+      printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank}${o.field !== 'Z2' ? `; ${lifts} lift attempt(s), ${result.rejected} refused` : ''}`);
+      if (!result.scheme) {
+        printErr(`no scheme of rank ≤ ${o.targetRank}${o.field !== 'Z2' ? ' that lifts' : ''} within ${o.timeLimit} s (best rank ${result.bestRank})${o.checkpoint ? `; resume with --resume ${o.checkpoint}` : ''}`);
+        status.fail();
+        return;
+      }
+      print(`found ${schemeName(result.scheme)} over ${result.scheme.fieldTag} in ${secs} s`);
+      if (o.output) writeVerified({ ...result.scheme, meta: { ...result.scheme.meta, source: `stlkit search flip --format ${n},${m},${p} --field ${o.field} --target-rank ${o.targetRank} --seed ${o.seed}` } }, o.output, status);
+    });
+
+  search
+    .command('als')
+    .description('alternating least squares / Levenberg–Marquardt over R from random starts, rounded to small rationals and verified exactly')
+    .requiredOption('--format <n,m,p>', 'matrix format', parseFormat)
+    .requiredOption('--rank <r>', 'number of products', parsePositiveInt)
+    .option('--field <F>', 'Q (or Z: accept only integer schemes)', parseSearchField, 'Q')
+    .option('--seed <s>', 'random seed (printed)', parsePositiveInt, 1)
+    .option('--time-limit <sec>', 'give up after this many seconds', parseTolerance, 60)
+    .option('-o, --output <file>', 'write the scheme here (only once verified)')
+    .action((o) => {
+      const [n, m, p] = o.format as [number, number, number];
+      printErr(`search als <${n},${m},${p}> rank ${o.rank} over ${o.field}: seed ${o.seed}, limit ${o.timeLimit} s`);
+      const progress = new Progress(`als <${n},${m},${p}>:${o.rank}`);
+      progress.start(o.timeLimit * 1000);
+      const r = alsSearch({
+        format: o.format, rank: o.rank, seed: o.seed, timeLimitMs: o.timeLimit * 1000,
+        integerOnly: o.field === 'Z',
+        onProgress: (q) => progress.update({ rank: o.rank, bestRank: o.rank, targetRank: o.rank, rate: q.restarts / Math.max(1e-3, q.ms / 1000), rateUnit: 'restarts/s', elapsedMs: q.ms, limitMs: o.timeLimit * 1000, note: `best residual ${q.bestResidual.toExponential(2)}` }),
+      });
+      progress.stop();
+      printErr(`${r.restarts} restart(s) in ${(r.ms / 1000).toFixed(1)} s; best residual ${r.best.residual.toExponential(3)}`);
+      if (!r.scheme) {
+        printErr(`no exact <${n},${m},${p}>:${o.rank} scheme within ${o.timeLimit} s`);
+        status.fail();
+        return;
+      }
+      print(`found ${schemeName(r.scheme)} over ${r.scheme.fieldTag} (rank ${rank(r.scheme)})`);
+      if (o.output) writeVerified({ ...r.scheme, meta: { ...r.scheme.meta, source: `stlkit search als --format ${n},${m},${p} --rank ${o.rank} --seed ${o.seed}` } }, o.output, status);
+    });
+}

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSchemeJson } from '../../src/formats/json.ts';
+import { verifyScheme } from '../../src/verify/index.ts';
+import { spawnCli } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/shared.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'stlkit-search-'));
+const exactFile = (f: string) => {
+  const s = parseSchemeJson(readFileSync(f, 'utf8'), f);
+  const r = verifyScheme(s);
+  return { s, ok: r.kind === 'exact' && r.exact };
+};
+
+describe('stlkit search', () => {
+  it('flip over Z2 reaches <3,3,3>:23 and writes a verified scheme', () => {
+    const out = join(dir, 'z2.json');
+    const r = spawnCli(['search', 'flip', '--format', '3,3,3', '--field', 'Z2', '--target-rank', '23', '--seed', '1', '--workers', '1', '--time-limit', '60', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/seed 1/);
+    const { s, ok } = exactFile(out);
+    expect(ok).toBe(true);
+    expect(s.fieldTag).toBe('Z2');
+    expect(s.U.length).toBeLessThanOrEqual(23);
+  }, 90_000);
+
+  it('flip over Z lifts to an integer or rational scheme', () => {
+    const out = join(dir, 'z.json');
+    const r = spawnCli(['search', 'flip', '--format', '2,2,2', '--field', 'Z', '--target-rank', '7', '--seed', '3', '--workers', '1', '--time-limit', '60', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    const { s, ok } = exactFile(out);
+    expect(ok).toBe(true);
+    expect(['Z', 'Q']).toContain(s.fieldTag);
+  }, 90_000);
+
+  it('exits 1 and writes nothing when the time runs out', () => {
+    const out = join(dir, 'none.json');
+    const r = spawnCli(['search', 'flip', '--format', '2,2,2', '--target-rank', '6', '--seed', '1', '--workers', '1', '--time-limit', '2', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/no scheme of rank ≤ 6/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('a search killed with SIGKILL resumes from its checkpoint', async () => {
+    const ck = join(dir, 'ck.json');
+    // <4,4,4> to rank 40 is out of reach: the search runs until it is killed.
+    const args = ['search', 'flip', '--format', '4,4,4', '--target-rank', '40', '--seed', '5', '--workers', '1', '--time-limit', '120', '--checkpoint', ck, '--checkpoint-every', '1'];
+    const child = spawn(process.execPath, [join(ROOT, 'bin/stlkit.js'), ...args], { stdio: 'ignore' });
+    const t0 = Date.now();
+    while (!existsSync(ck) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const saved = JSON.parse(readFileSync(ck, 'utf8'));
+    expect(saved.engine).toBe('flip');
+    const flipsAtKill = saved.workers[0].counters.flips;
+    const bestAtKill = saved.workers[0].counters.bestRank;
+    expect(flipsAtKill).toBeGreaterThan(0);
+    expect(bestAtKill).toBeLessThan(64);
+    // Resume for a short while: it starts from the saved walk, not from scratch.
+    const elapsed = saved.elapsedMs / 1000;
+    const r = spawnCli(['search', 'flip', '--format', '4,4,4', '--target-rank', '40', '--seed', '5', '--time-limit', String(Math.ceil(elapsed + 3)), '--checkpoint', ck, '--checkpoint-every', '1', '--resume', ck]);
+    expect(r.err).toMatch(new RegExp(`resuming .*ck\\.json .*${flipsAtKill} flips, best rank ${bestAtKill}`));
+    const after = JSON.parse(readFileSync(ck, 'utf8'));
+    expect(after.workers[0].counters.flips).toBeGreaterThan(flipsAtKill);
+    expect(after.workers[0].counters.bestRank).toBeLessThanOrEqual(bestAtKill);
+    expect(after.elapsedMs).toBeGreaterThan(saved.elapsedMs);
+    // A checkpoint from a different search is refused.
+    const wrong = spawnCli(['search', 'flip', '--format', '4,4,4', '--target-rank', '40', '--seed', '6', '--resume', ck]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/seed = 5, but this search has seed = 6/);
+  }, 120_000);
+
+  it('als finds an exact <2,2,2>:7 over Q', () => {
+    const out = join(dir, 'als.json');
+    const r = spawnCli(['search', 'als', '--format', '2,2,2', '--rank', '7', '--field', 'Q', '--seed', '1', '--time-limit', '60', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(exactFile(out).ok).toBe(true);
+  }, 90_000);
+});
