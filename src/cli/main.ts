@@ -9,6 +9,8 @@ import { verifyCommand } from './verify.ts';
 import { printErr } from './output.ts';
 import { certifyCommand, proofsCommand } from './proofs.ts';
 import { searchCommand } from './search.ts';
+import { errorCommand } from './error.ts';
+import { exportCommand } from './export.ts';
 import { VERSION } from './version.ts';
 
 
@@ -28,6 +30,8 @@ export function buildProgram(status: Status): Command {
   certifyCommand(program, status);
   proofsCommand(program, status);
   mainCommand(program, status);
+  errorCommand(program, status);
+  exportCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;
 }

@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { loadScheme } from '../formats/registry.ts';
+import { rank, schemeName, type Scheme } from '../scheme/index.ts';
+import { worstCaseBound, type WorstCaseBound } from '../stl/bound.ts';
+import { stlCost, type StlCost } from '../stl/cost.ts';
+import { readMatrixFile } from '../stl/data.ts';
+import { empiricalError, isotropicError, residualTensor, type IsotropicError } from '../stl/error.ts';
+import { transpose } from '../stl/matrix.ts';
+import { encodersFromScheme } from '../stl/operator.ts';
+import { parseFormat } from './args.ts';
+import { print, printJson, table } from './output.ts';
+import type { Status } from './status.ts';
+
+/** What `worst case` means, printed in --json so the number is never read as something else. */
+const BOUND_STATEMENT = '‖STL(X,W) − XW‖_F ≤ upper·‖X‖_F·‖W‖_F for all X, W of any shape (upper = min σ₁ of the three flattenings of T − T̂); some t×t tile pair reaches lower·‖X‖_F·‖W‖_F';
+
+function parseBytes(s: string): number {
+  const x = Number(s);
+  if (!Number.isFinite(x) || x <= 0) throw new InvalidArgumentError(`expected a positive number of bytes per value, got "${s}"`);
+  return x;
+}
+
+const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(4));
+const ratio = (x: number) => `${x.toFixed(2)}×`;
+const shape = (m: { rows: number; cols: number }) => `${m.rows}×${m.cols}`;
+
+export function errorCommand(program: Command, status: Status): void {
+  program
+    .command('error')
+    .description('error of a <t,t,t> scheme used as the STL operator: isotropic (exact over Q), worst-case bound, empirical on data; --cost for the cost model (exit 2 on bad input)')
+    .argument('<file>', 'scheme for <t,t,t> (any supported format)')
+    .option('--from <source>', 'source format, when the extension does not tell')
+    .option('--data <files...>', 'X (M×N) and W (N×P): .npy, or FILE.safetensors[:TENSOR]; prints the empirical error ‖STL(X,W) − XW‖²/‖XW‖²')
+    .option('--transpose-w', 'W is stored P×N, as an nn.Linear weight: use its transpose')
+    .option('--cost <M,N,P>', 'print the cost model for X M×N times W N×P (repeatable)', (v: string, acc: [number, number, number][]) => [...acc, parseFormat(v)], [])
+    .option('--bytes <b>', 'bytes per value in the cost model (4 fp32, 2 bf16)', parseBytes, 4)
+    .option('--json', 'machine-readable output')
+    .action((file: string, o: { from?: string; data?: string[]; transposeW?: boolean; cost: [number, number, number][]; bytes: number; json?: boolean }) => {
+      const s = status.guard(() => loadScheme(file, { from: o.from }), file);
+      if (!s) return;
+      const enc = status.guard(() => encodersFromScheme(s), file);
+      if (!enc) return;
+      const iso = isotropicError(s);
+      const R = residualTensor(s);
+      const bound = worstCaseBound(R.data, R.dims);
+      let empirical: { value: number; X: { file: string; shape: [number, number] }; W: { file: string; shape: [number, number] } } | undefined;
+      if (o.data) {
+        if (o.data.length !== 2) status.badInput(`--data needs two files, X (M×N) and W (N×P); got ${o.data.length}`);
+        else {
+          const X = status.guard(() => readMatrixFile(o.data![0]));
+          const W0 = X && status.guard(() => readMatrixFile(o.data![1]));
+          const W = W0 && (o.transposeW ? transpose(W0) : W0);
+          if (X && W && X.cols !== W.rows) {
+            status.badInput(`--data: X is ${shape(X)} and W is ${shape(W)}; the inner sizes differ${o.transposeW ? '' : ' (an nn.Linear weight needs --transpose-w)'}`);
+          } else if (X && W) {
+            empirical = { value: empiricalError(X, W, enc), X: { file: o.data[0], shape: [X.rows, X.cols] }, W: { file: o.data[1], shape: [W.rows, W.cols] } };
+          }
+        }
+      }
+      const costs = o.cost.map(([M, N, P]) => stlCost({ M, N, P, t: enc.t, r: enc.r, bytesPerValue: o.bytes }));
+      if (o.json) {
+        printJson({
+          file, scheme: schemeName(s), field: s.fieldTag, t: enc.t, r: enc.r,
+          isotropicError: iso,
+          worstCase: { statement: BOUND_STATEMENT, upper: bound.upper, lower: bound.lower, flattenings: bound.flattenings, frobenius: bound.frobenius },
+          ...(empirical ? { empirical } : {}),
+          ...(costs.length ? { cost: costs } : {}),
+        });
+        return;
+      }
+      printText(file, s, enc.t, iso, bound, empirical, costs, o.bytes);
+    });
+}
+
+function printText(file: string, s: Scheme<unknown>, t: number, iso: IsotropicError, b: WorstCaseBound, empirical: { value: number; X: { file: string; shape: number[] }; W: { file: string; shape: number[] } } | undefined, costs: StlCost[], bytes: number): void {
+  print(`scheme           ${file}  ${schemeName(s)}  field ${s.fieldTag}  t ${t}  r ${rank(s)}`);
+  print(`isotropic error  ${fmt(iso.value)}${iso.fraction !== undefined ? `  (exact: ${iso.fraction})` : '  (float scheme)'}   E‖STL(X,W) − XW‖²/E‖XW‖² for Gaussian X, W`);
+  print(`worst case       ‖STL(X,W) − XW‖_F ≤ ${fmt(b.upper)}·‖X‖_F·‖W‖_F  (flattening norms ${b.flattenings.map(fmt).join(', ')}; a tile pair reaches ${fmt(b.lower)})`);
+  if (empirical) {
+    print(`empirical error  ${fmt(empirical.value)}  on X ${empirical.X.shape.join('×')} (${empirical.X.file}), W ${empirical.W.shape.join('×')} (${empirical.W.file})`);
+  }
+  if (costs.length === 0) return;
+  print('');
+  print(`cost model: FLOP = one multiply or add; ${bytes} bytes per value; core ×, online × = dense FLOPs / STL FLOPs; Ŵ/W = stored weight values, STL / dense`);
+  print(table(
+    ['M×N×P', 'dense FLOPs', 'core FLOPs', 'online FLOPs', 'core ×', 'online ×', 'offline W FLOPs', 'Ŵ/W', 'bytes fused', 'bytes unfused', 'bytes dense'],
+    costs.map((c) => [
+      `${c.shape.M}×${c.shape.N}×${c.shape.P}`, fmt(c.flops.dense), fmt(c.flops.core), fmt(c.flops.online), ratio(c.ratio.coreFlops), ratio(c.ratio.onlineFlops),
+      fmt(c.flops.encodeW), ratio(c.params.ratio), fmt(c.bytes.fused), fmt(c.bytes.unfused), fmt(c.bytes.dense),
+    ]),
+  ));
+}

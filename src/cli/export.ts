@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { InputError } from '../formats/errors.ts';
+import { loadScheme } from '../formats/registry.ts';
+import { exportPytorch } from '../stl/pytorch.ts';
+import { print, printJson } from './output.ts';
+import type { Status } from './status.ts';
+
+export function exportCommand(program: Command, status: Status): void {
+  const exp = program.command('export').description('export a scheme for use outside stlkit');
+  exp
+    .command('pytorch')
+    .description('write DIR/stl_encoders.safetensors (E_X r×t², E_W r×t², D t²×r, float32, with t, r and the isotropic error) and DIR/stl_linear.py (STLLinear, a drop-in for nn.Linear); exit 2 on bad input')
+    .argument('<file>', 'scheme for <t,t,t> (any supported format; rational coefficients are rounded to float32)')
+    .requiredOption('-o, --out <dir>', 'output directory (created if missing; the two files are replaced)')
+    .option('--from <source>', 'source format, when the extension does not tell')
+    .option('--json', 'machine-readable output')
+    .action((file: string, o: { out: string; from?: string; json?: boolean }) => {
+      const s = status.guard(() => loadScheme(file, { from: o.from }), file);
+      if (!s) return;
+      const source = s.meta.source ? `${file} (${s.meta.source})` : file;
+      const done = status.guard(() => {
+        try {
+          return exportPytorch(s, o.out, source);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code) throw new InputError(o.out, '', `cannot write the export there (${code})`);
+          throw err;
+        }
+      }, file);
+      if (!done) return;
+      const { files, info } = done;
+      if (o.json) printJson({ files, ...info });
+      else {
+        print(`wrote ${files.join(' and ')}`);
+        print(`  ${info.scheme} over ${info.field}: t ${info.t}, r ${info.r}, E_X ${info.r}×${info.t ** 2}, E_W ${info.r}×${info.t ** 2}, D ${info.t ** 2}×${info.r}, isotropic error ${info.isotropicError}`);
+      }
+    });
+}

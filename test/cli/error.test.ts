@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { schemeToJson } from '../../src/formats/json.ts';
+import { writeSafetensorsFile } from '../../src/formats/safetensors.ts';
+import { builtinScheme } from '../../src/library/builtin.ts';
+import { changeField } from '../../src/scheme/index.ts';
+import { gaussianMatrix, matmul, relErrorSq, transpose } from '../../src/stl/matrix.ts';
+import { encodersFromScheme, stl } from '../../src/stl/operator.ts';
+import { runCli } from '../helpers/cli.ts';
+import { floatBytes, npyBytes } from '../stl/npy.ts';
+import { dropProducts, rotatedNaive } from '../stl/helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'stlkit-error-'));
+const put = (name: string, data: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+const strassen2 = put('strassen2.json', schemeToJson(builtinScheme('strassen2')));
+const minus = put('strassen-minus.json', schemeToJson(dropProducts('strassen', [6])));
+const rot = rotatedNaive(4, 24, 9);
+const rotFile = put('rot24.json', schemeToJson(rot));
+
+describe('stlkit error', () => {
+  it('reports exact zero error and bound for an exact scheme', async () => {
+    const r = await runCli(['error', strassen2]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/<4,4,4>:49 {2}field Z {2}t 4 {2}r 49/);
+    expect(r.out).toMatch(/isotropic error {2}0 {2}\(exact: 0\)/);
+    expect(r.out).toMatch(/worst case {7}‖STL\(X,W\) − XW‖_F ≤ 0·‖X‖_F·‖W‖_F/);
+  });
+
+  it('gives the exact fraction and the flattening bound for a rational approximation', async () => {
+    const r = await runCli(['error', minus]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/isotropic error {2}0\.5 {2}\(exact: 1\/2\)/);
+    expect(r.out).toMatch(/≤ 2·‖X‖_F·‖W‖_F {2}\(flattening norms 2, 2, 2; a tile pair reaches 2\)/);
+  });
+
+  it('computes the empirical error on .npy data (float32 X, float64 W) and matches the library', async () => {
+    const X = gaussianMatrix(9, 10, 1), W = gaussianMatrix(10, 7, 2);
+    const x = put('x.npy', npyBytes('<f4', [9, 10], false, floatBytes(Array.from(X.data), 4)));
+    const w = put('w.npy', npyBytes('<f8', [10, 7], false, floatBytes(Array.from(W.data), 8)));
+    const r = await runCli(['error', rotFile, '--data', x, w, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ t: 4, r: 24, field: 'R', isotropicError: { exact: false } });
+    expect(doc.isotropicError.value).toBeCloseTo(0.625, 12);
+    expect(doc.worstCase.lower).toBeLessThanOrEqual(doc.worstCase.upper);
+    expect(doc.worstCase.statement).toMatch(/for all X, W of any shape/);
+    const Xf = { ...X, data: X.data.map(Math.fround) };
+    const want = relErrorSq(stl(Xf, W, encodersFromScheme(rot)).data, matmul(Xf, W).data);
+    expect(doc.empirical.value).toBeCloseTo(want, 12);
+    expect(doc.empirical.X.shape).toEqual([9, 10]);
+  });
+
+  it('reads X and an nn.Linear-style weight from .safetensors with --transpose-w', async () => {
+    const X = gaussianMatrix(8, 12, 3), W = gaussianMatrix(12, 5, 4);
+    const p = join(dir, 'layer.safetensors');
+    writeSafetensorsFile(p, [
+      { name: 'x', dtype: 'F64', shape: [8, 12], data: X.data },
+      { name: 'weight', dtype: 'F64', shape: [5, 12], data: transpose(W).data },
+    ]);
+    const r = await runCli(['error', strassen2, '--data', `${p}:x`, `${p}:weight`, '--transpose-w']);
+    expect(r.code).toBe(0);
+    const m = /empirical error {2}(\S+) {2}on X 8×12 .* W 12×5/.exec(r.out);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeLessThan(1e-24);
+  });
+
+  it('prints the cost model per shape', async () => {
+    const r = await runCli(['error', rotFile, '--cost', '1024,4096,4096', '--cost', '5,7,9', '--bytes', '2']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/2 bytes per value/);
+    const row = r.out.split('\n').find((l) => l.startsWith('1024×4096×4096'))!;
+    expect(row).toMatch(/2\.67×/);
+    expect(row).toMatch(/1\.50×/);
+    const json = JSON.parse((await runCli(['error', rotFile, '--cost', '8,8,8', '--json'])).out);
+    expect(json.cost[0].flops.core).toBe((2 * 24 * 512) / 64);
+  });
+
+  it('exits 2 with one clear line on bad input', async () => {
+    const nonSquare = put('223.json', schemeToJson(builtinScheme('strassen-join-2x2x3')));
+    const z2 = put('z2.json', schemeToJson(changeField(builtinScheme('strassen'), 'Z2')));
+    const x = put('x2.npy', npyBytes('<f8', [3, 4], false, floatBytes(new Array(12).fill(1), 8)));
+    const cases: [string[], RegExp][] = [
+      [['error', join(dir, 'nope.json')], /nope\.json: no such file/],
+      [['error', nonSquare], /223\.json: STL needs a scheme for <t,t,t>, got <2,2,3>/],
+      [['error', z2], /z2\.json: a scheme over Z2 computes the product only modulo 2/],
+      [['error', strassen2, '--data', x], /--data needs two files/],
+      [['error', strassen2, '--data', x, x], /--data: X is 3×4 and W is 3×4; the inner sizes differ \(an nn\.Linear weight needs --transpose-w\)/],
+      [['error', strassen2, '--data', x, join(dir, 'w.csv')], /w\.csv: expected a \.npy file/],
+      [['error', strassen2, '--cost', '1,2'], /expected three positive integers/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(pattern);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+});
