@@ -11,6 +11,8 @@ import { certifyCommand, proofsCommand } from './proofs.ts';
 import { searchCommand } from './search.ts';
 import { errorCommand } from './error.ts';
 import { exportCommand } from './export.ts';
+import { equivCommand } from './equiv.ts';
+import { symmetryCommand } from './symmetry.ts';
 import { VERSION } from './version.ts';
 
 
@@ -32,6 +34,8 @@ export function buildProgram(status: Status): Command {
   mainCommand(program, status);
   errorCommand(program, status);
   exportCommand(program, status);
+  equivCommand(program, status);
+  symmetryCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;
 }
