@@ -13,6 +13,7 @@ import { errorCommand } from './error.ts';
 import { exportCommand } from './export.ts';
 import { equivCommand } from './equiv.ts';
 import { symmetryCommand } from './symmetry.ts';
+import { codegenCommand } from './codegen.ts';
 import { VERSION } from './version.ts';
 
 
@@ -36,6 +37,7 @@ export function buildProgram(status: Status): Command {
   exportCommand(program, status);
   equivCommand(program, status);
   symmetryCommand(program, status);
+  codegenCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;
 }

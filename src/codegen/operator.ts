@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { changeField, formatOf, rank, schemeName, SchemeError, type Scheme } from '../scheme/index.ts';
+import { verifyScheme } from '../verify/index.ts';
+
+/**
+ * What every code generator needs from a scheme for <t,t,t>: the STL operator's coefficients as
+ * float64 (E_X = U, E_W = V, D = Wᵀ; vec is row-major inside a t×t tile) and a few facts to print
+ * in the generated file's header. Kept here, not taken from src/stl, so that codegen's input checks
+ * and messages stay its own.
+ */
+export interface CodegenOperator {
+  readonly t: number;
+  readonly r: number;
+  /** E_X r×t², E_W r×t², D t²×r, as arrays of rows. */
+  readonly EX: number[][];
+  readonly EW: number[][];
+  readonly D: number[][];
+  /** "<4,4,4>:49" */
+  readonly name: string;
+  /** The scheme file's field tag (Z, Q, R, C). */
+  readonly field: string;
+  /** True when the scheme verifies exactly: then STL(X, W) = XW up to rounding. */
+  readonly exact: boolean;
+  /** ‖T − T̂‖²/‖T‖² (0 for exact schemes; float for R schemes). */
+  readonly isotropicError: number;
+  /** Provenance from the scheme's metadata, one line. */
+  readonly source: string;
+  /** sha256 of t, r and the float64 coefficients: identifies the operator the code bakes in. */
+  readonly hash: string;
+}
+
+/** Validate the scheme for codegen with tile size `tile` and read its coefficients. */
+export function codegenOperator(s: Scheme<unknown>, tile: number): CodegenOperator {
+  if (!Number.isInteger(tile) || tile < 1) throw new SchemeError(`--tile must be a positive integer, got ${tile}`);
+  const [n, m, p] = formatOf(s);
+  if (n !== m || m !== p) throw new SchemeError(`codegen needs a scheme for a square format <t,t,t>; this one is for <${n},${m},${p}>`);
+  if (n !== tile) throw new SchemeError(`--tile ${tile} does not match the scheme, which is for <${n},${n},${n}> (use --tile ${n})`);
+  if (s.field.characteristic !== 0n) {
+    throw new SchemeError(`a scheme over ${s.field.name} computes the product only modulo ${s.field.characteristic}; codegen needs real coefficients (lift it first)`);
+  }
+  const f = (s.field.name === 'R' ? s : changeField(s, 'R')) as Scheme<number>;
+  const t = n, t2 = t * t, r = rank(s);
+  if (r < 1) throw new SchemeError('the scheme has no products');
+  const EX = f.U.map((row) => [...row]);
+  const EW = f.V.map((row) => [...row]);
+  const D = Array.from({ length: t2 }, (_, q) => f.W.map((row) => row[q]));
+  for (const M of [EX, EW, D]) for (const row of M) for (const x of row) {
+    if (!Number.isFinite(x)) throw new SchemeError(`coefficient ${x} is not a finite number`);
+  }
+  const report = verifyScheme(s);
+  let exact = false, isotropicError: number;
+  if (report.kind === 'exact') {
+    exact = report.exact;
+    isotropicError = exact ? 0 : report.isotropicError ? fractionValue(report.isotropicError) : NaN;
+  } else {
+    isotropicError = report.relFrobenius ** 2;
+  }
+  const hash = createHash('sha256').update(JSON.stringify({ t, r, EX, EW, D })).digest('hex');
+  const meta = s.meta as { name?: unknown; source?: unknown };
+  const source = [meta.name, meta.source].filter((x): x is string => typeof x === 'string').join(': ').replace(/\s+/g, ' ');
+  return { t, r, EX, EW, D, name: schemeName(s), field: s.fieldTag, exact, isotropicError, source, hash };
+}
+
+function fractionValue(s: string): number {
+  const [a, b] = s.split('/');
+  return Number(a) / Number(b ?? '1');
+}
+
+/**
+ * A float literal that reads back to the same float64 (shortest round-trip form), with a decimal
+ * point or exponent so that C and Python both read it as floating point.
+ */
+export function floatLiteral(x: number): string {
+  const s = Object.is(x, -0) ? '0' : String(x);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+/**
+ * A linear combination Σ c_i·name_i as source text, skipping zero coefficients and writing ±1
+ * without a multiplication: [1, 0, -1, 0.5] over x0..x3 → "x0 - x2 + 0.5*x3". `lit` formats a
+ * coefficient (e.g. appends C's "f"); "zero" is what an empty sum is written as.
+ */
+export function linearCombination(coeffs: readonly number[], names: readonly string[], lit: (x: number) => string, zero: string): string {
+  let out = '';
+  coeffs.forEach((c, i) => {
+    if (c === 0) return;
+    const mag = Math.abs(c);
+    const term = mag === 1 ? names[i] : `${lit(mag)} * ${names[i]}`;
+    if (out === '') out = c < 0 ? `-${term}` : term;
+    else out += c < 0 ? ` - ${term}` : ` + ${term}`;
+  });
+  return out === '' ? zero : out;
+}
+
+/** Number of nonzero coefficients: the additions a stage needs (a hint printed in headers). */
+export function nonzeros(M: readonly (readonly number[])[]): number {
+  return M.reduce((s, row) => s + row.filter((x) => x !== 0).length, 0);
+}
+
+/** Header lines shared by every target (without comment markers). */
+export function headerLines(op: CodegenOperator, generator: string, dtype: string): string[] {
+  return [
+    `Generated by \`stlkit codegen ${generator}\`: the Strassen-Tile (STL) operator for ${op.name}.`,
+    `t = ${op.t}, r = ${op.r}, dtype ${dtype}; scheme field ${op.field}, ${op.exact ? 'exact (STL(X, W) = XW up to rounding)' : `approximate, isotropic error ${op.isotropicError.toPrecision(6)}`}.`,
+    ...(op.source ? [`Source: ${op.source.slice(0, 200)}`] : []),
+    `Operator sha256: ${op.hash}`,
+    `Nonzero coefficients: E_X ${nonzeros(op.EX)}, E_W ${nonzeros(op.EW)}, D ${nonzeros(op.D)} (of ${op.r * op.t * op.t} each).`,
+    'Layout: X is M×N, W is N×P, Z = STL(X, W) is M×P, all row-major; t divides M, N, P.',
+    '  X̂[l, i, k] = Σ_q E_X[l, q] · X[t·i + q/t, t·k + q%t]      (r × M/t × N/t)',
+    '  Ŵ[l, k, j] = Σ_q E_W[l, q] · W[t·k + q/t, t·j + q%t]      (r × N/t × P/t, encoded once, offline)',
+    '  Ẑ_l = X̂_l · Ŵ_l;   Z[t·i + q/t, t·j + q%t] = Σ_l D[q, l] · Ẑ[l, i, j]',
+  ];
+}

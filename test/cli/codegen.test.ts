@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { codegenCommand } from '../../src/cli/codegen.ts';
+import { buildProgram } from '../../src/cli/main.ts';
+import { Status } from '../../src/cli/status.ts';
+import { placeholderScheme } from '../../src/codegen/placeholder.ts';
+import { schemeToJson } from '../../src/formats/json.ts';
+import { builtinScheme } from '../../src/library/builtin.ts';
+import { changeField } from '../../src/scheme/index.ts';
+import { scratch } from '../codegen/helpers.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const dir = scratch('cli');
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+/** `stlkit codegen …` through main() once it is registered there, else through a program of its own. */
+async function codegen(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  if (buildProgram(new Status()).commands.some((c) => c.name() === 'codegen')) return runCli(['codegen', ...args]);
+  let out = '', err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const status = new Status();
+    const program = new Command('stlkit').exitOverride();
+    codegenCommand(program, status);
+    for (const c of program.commands) c.exitOverride();
+    await program.parseAsync(['codegen', ...args], { from: 'user' });
+    return { code: status.code, out, err };
+  } catch (ex) {
+    if (ex instanceof CommanderError) return { code: ex.exitCode === 0 ? 0 : 2, out, err };
+    throw ex;
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+const strassen = write('strassen.json', schemeToJson(builtinScheme('strassen')));
+const strassen2 = write('strassen2.json', schemeToJson(builtinScheme('strassen2')));
+const rank24 = write('r24.json', schemeToJson(placeholderScheme(4, 24)));
+
+describe('stlkit codegen', () => {
+  it('writes triton, cuda and ts sources for exact and float schemes', async () => {
+    for (const [target, ext] of [['triton', 'py'], ['cuda', 'cu'], ['ts', 'ts']]) {
+      for (const [file, t] of [[strassen2, '4'], [rank24, '4'], [strassen, '2']]) {
+        const out = join(dir, `k-${t}-${file.length}.${ext}`);
+        const r = await codegen([target, '--scheme', file, '--tile', t, '-o', out]);
+        expect(r.code, r.err).toBe(0);
+        expect(r.out).toMatch(new RegExp(`wrote .*${target} for <${t},${t},${t}>`));
+        expect(readFileSync(out, 'utf8')).toMatch(/Strassen-Tile \(STL\) operator/);
+      }
+    }
+    const py = join(dir, 'k-4-r24.py');
+    expect((await codegen(['triton', '--scheme', rank24, '--tile', '4', '-o', py])).code).toBe(0);
+    const hasPython = spawnSync('python3', ['--version']).status === 0;
+    if (hasPython) expect(spawnSync('python3', ['-m', 'py_compile', py], { encoding: 'utf8' }).status).toBe(0);
+  });
+
+  it('--dtype fp16, stdout output and --json', async () => {
+    const r = await codegen(['cuda', '--scheme', strassen, '--tile', '2', '--dtype', 'fp16', '-o', '-', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/typedef __half elem_t;/);
+    expect(JSON.parse(r.err.trim())).toMatchObject({ target: 'cuda', t: 2, r: 7, dtype: 'fp16', exact: true });
+  });
+
+  it('refuses bad input with exit 2: non-square, not matmul, t mismatch, mod p, missing file, bad options', async () => {
+    const nonSquare = write('223.json', schemeToJson(builtinScheme('strassen-join-2x2x3')));
+    const karatsuba = write('karatsuba.json', JSON.stringify({
+      tensor: { kind: 'polymul', degrees: [1, 1] }, rank: 3, field: 'Z',
+      U: [[1, 0], [0, 1], [1, 1]], V: [[1, 0], [0, 1], [1, 1]], W: [[1, -1, 0], [0, -1, 1], [0, 1, 0]],
+    }));
+    const mod2 = write('s-mod2.json', schemeToJson(changeField(builtinScheme('strassen'), 'Z2')));
+    const o = join(dir, 'never.py');
+    const cases: [string[], RegExp][] = [
+      [['triton', '--scheme', nonSquare, '--tile', '2', '-o', o], /square format <t,t,t>; this one is for <2,2,3>/],
+      [['cuda', '--scheme', karatsuba, '--tile', '2', '-o', o], /matrix-multiplication scheme/],
+      [['cuda', '--scheme', strassen, '--tile', '4', '-o', o], /--tile 4 does not match/],
+      [['ts', '--scheme', strassen2, '--tile', '2', '-o', o], /--tile 2 does not match .* <4,4,4>/],
+      [['ts', '--scheme', mod2, '--tile', '2', '-o', o], /modulo 2/],
+      [['ts', '--scheme', join(dir, 'missing.json'), '--tile', '2', '-o', o], /no such file/],
+      [['gpujs', '--scheme', strassen, '--tile', '2', '-o', o], /invalid|allowed/i],
+      [['ts', '--scheme', strassen, '--tile', 'x', '-o', o], /positive integer tile size/],
+      [['ts', '--scheme', strassen, '--tile', '2', '--dtype', 'fp8', '-o', o], /invalid|allowed/i],
+      [['ts', '--scheme', strassen, '--tile', '2', '-o', join(dir, 'no/such/dir/k.ts')], /cannot write/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await codegen(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toMatch(msg);
+    }
+    expect(() => readFileSync(o)).toThrow();
+  });
+});
