@@ -14,6 +14,7 @@ import { exportCommand } from './export.ts';
 import { equivCommand } from './equiv.ts';
 import { symmetryCommand } from './symmetry.ts';
 import { codegenCommand } from './codegen.ts';
+import { universalCommand } from './universal.ts';
 import { VERSION } from './version.ts';
 
 
@@ -38,6 +39,7 @@ export function buildProgram(status: Status): Command {
   equivCommand(program, status);
   symmetryCommand(program, status);
   codegenCommand(program, status);
+  universalCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;
 }

@@ -1,0 +1,111 @@
+import { alsHalfStep, alsWork } from '../search/als/als.ts';
+import { lmRun } from '../search/als/lm.ts';
+import { balance, copyFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { floatError, gramError } from './tile.ts';
+
+/**
+ * Local refinement of a rank-r approximation: ALS sweeps with a fading norm penalty and Bro's
+ * line-search extrapolation, then (for small problems) Levenberg–Marquardt polishing.
+ *
+ * Why these pieces: plain ALS on an approximation problem crawls through long "swamps"; stepping
+ * along the last sweep's direction by s = k^(1/3) (accepted only when it lowers the error) cuts the
+ * sweeps needed several-fold. The penalty λ‖x‖² (decaying to 0) keeps the first sweeps from
+ * diverging towards border-rank points. LM (quadratic convergence at the end) costs a dense
+ * Cholesky of size r·3t², so it runs only while that stays small.
+ *
+ * The error compared inside is the Gram-formula error (cheap); the best point seen is kept, so
+ * the result is never worse than the start: e(out) ≤ e(in), checked once more densely at the end.
+ */
+export interface RefineOptions {
+  maxSweeps?: number;
+  /** performance.now() past which to stop. */
+  deadline?: number;
+  /** Initial norm penalty (absolute, on the normal matrices); 0 for none. */
+  lambda?: number;
+  lambdaDecay?: number;
+  /** Stop when the error fell by less than this (relative) over `window` sweeps. */
+  stall?: number;
+  window?: number;
+  /** LM polishing when r·3t² ≤ this (0: never). */
+  polishMaxN?: number;
+  polishIters?: number;
+  /** Give up early on a start that is clearly heading elsewhere: after `sweep` sweeps, stop if the error is above `error`. */
+  abortAbove?: { sweep: number; error: number };
+}
+
+export interface RefineResult {
+  error: number;
+  sweeps: number;
+  lmIters: number;
+}
+
+export function refine(P: CpProblem, F: Factors, opts: RefineOptions = {}): RefineResult {
+  const maxSweeps = opts.maxSweeps ?? 3000, deadline = opts.deadline ?? Infinity;
+  const decay = opts.lambdaDecay ?? 0.9, stall = opts.stall ?? 1e-7, window = opts.window ?? 60;
+  let lambda = opts.lambda ?? 1e-3;
+  const start = copyFactors(F);
+  const startErr = floatError(P, F);
+  const w = alsWork(P);
+  let best = copyFactors(F), bestErr = gramError(P, F);
+  let prev = copyFactors(F), cur = gramError(P, F);
+  const history: number[] = [];
+  let it = 0;
+  for (; it < maxSweeps; it++) {
+    if ((it & 7) === 7 && performance.now() > deadline) break;
+    copyInto(prev, F);
+    for (const mode of [0, 1, 2] as const) alsHalfStep(P, F, mode, lambda, 0, w);
+    lambda = lambda * decay < 1e-12 ? 0 : lambda * decay;
+    if (it % 10 === 9) balance(P, F);
+    cur = gramError(P, F);
+    if (it >= 2) {
+      const s = Math.cbrt(it + 1);
+      const G = extrapolate(prev, F, s);
+      const eG = gramError(P, G);
+      if (eG < cur) {
+        copyInto(F, G);
+        cur = eG;
+      }
+    }
+    if (!Number.isFinite(cur)) break;
+    if (cur < bestErr) {
+      bestErr = cur;
+      copyInto(best, F);
+    }
+    if (lambda === 0) history.push(bestErr);
+    if (history.length > window && history[history.length - 1 - window] - bestErr < stall * Math.max(bestErr, 1e-12)) break;
+    if (bestErr < 1e-28) break;
+    if (opts.abortAbove && it === opts.abortAbove.sweep && bestErr > opts.abortAbove.error) break;
+  }
+  copyInto(F, best);
+  let lmIters = 0;
+  const N = P.r * (P.a + P.b + P.c);
+  if (N <= (opts.polishMaxN ?? 300) && performance.now() < deadline) {
+    const G = copyFactors(F);
+    const res = lmRun(P, G, { maxIters: opts.polishIters ?? 40, lambda: 0, tol: 1e-26, deadline, stallWindow: 8, stallFactor: 1 - 1e-9 });
+    lmIters = res.iters;
+    if (res.residual / P.tSq < floatError(P, F)) copyInto(F, G);
+  }
+  let error = floatError(P, F);
+  // The Gram error is only a guide: never hand back a point worse than the start.
+  if (!(error <= startErr)) {
+    copyInto(F, start);
+    error = startErr;
+  }
+  return { error, sweeps: it, lmIters };
+}
+
+function copyInto(dst: Factors, src: Factors): void {
+  dst.U.set(src.U);
+  dst.V.set(src.V);
+  dst.W.set(src.W);
+}
+
+/** prev + s·(cur − prev). */
+function extrapolate(prev: Factors, cur: Factors, s: number): Factors {
+  const f = (p: Float64Array, c: Float64Array) => {
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = p[i] + s * (c[i] - p[i]);
+    return out;
+  };
+  return { U: f(prev.U, cur.U), V: f(prev.V, cur.V), W: f(prev.W, cur.W) };
+}

@@ -1,0 +1,112 @@
+import { Fraction, Q, R } from '../field/index.ts';
+import { makeScheme, type Scheme, type SchemeMeta } from '../scheme/index.ts';
+import { matmulProblem, residualOf, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { verifyScheme } from '../verify/index.ts';
+
+/**
+ * The tile tensor T = <t,t,t> and the conversions every start family needs: float factors (rows =
+ * products, as in Scheme) ↔ schemes over R or Q, and the isotropic error e = ‖T − T̂‖²/‖T‖²
+ * (‖T‖² = t³) computed three ways: densely in float64, from Gram matrices (cheap, for the inner
+ * loops), and exactly over Q by the verifier.
+ */
+export function tileProblem(t: number, r: number): CpProblem {
+  return matmulProblem([t, t, t], r);
+}
+
+/** e in float64 from the dense residual (accurate also when e is tiny). */
+export function floatError(P: CpProblem, F: Factors): number {
+  return residualOf(P, F) / P.tSq;
+}
+
+/**
+ * e from ‖T̂‖² = Σ_{l,l'} (UUᵀ∘VVᵀ∘WWᵀ)_{ll'} and ⟨T,T̂⟩ over the nonzeros of T: O(r²(a+b+c) + r·nnz)
+ * instead of O(r·abc). Cancellation limits it to ~1e-13 absolute; the loops only compare values.
+ */
+export function gramError(P: CpProblem, F: Factors): number {
+  const { a, b, c, r, idx, val } = P;
+  const { U, V, W } = F;
+  let hat = 0;
+  const dot = (X: Float64Array, d: number, l: number, k: number) => {
+    let s = 0;
+    for (let x = 0; x < d; x++) s += X[l * d + x] * X[k * d + x];
+    return s;
+  };
+  for (let l = 0; l < r; l++) {
+    hat += dot(U, a, l, l) * dot(V, b, l, l) * dot(W, c, l, l);
+    for (let k = 0; k < l; k++) hat += 2 * dot(U, a, l, k) * dot(V, b, l, k) * dot(W, c, l, k);
+  }
+  let inner = 0;
+  for (let e = 0; e < val.length; e++) {
+    const al = idx[3 * e], be = idx[3 * e + 1], ga = idx[3 * e + 2];
+    let s = 0;
+    for (let l = 0; l < r; l++) s += U[l * a + al] * V[l * b + be] * W[l * c + ga];
+    inner += val[e] * s;
+  }
+  return Math.max(0, (P.tSq - 2 * inner + hat) / P.tSq);
+}
+
+const rowsOf = (X: Float64Array, r: number, d: number) => Array.from({ length: r }, (_, l) => Array.from(X.subarray(l * d, (l + 1) * d)));
+
+/** Float factors as a scheme over R for <t,t,t>. */
+export function floatScheme(t: number, F: Factors, meta: SchemeMeta = {}): Scheme<number> {
+  const d = t * t, r = F.U.length / d;
+  return makeScheme({ field: R, fieldTag: 'R', target: { kind: 'matmul', format: [t, t, t] }, U: rowsOf(F.U, r, d), V: rowsOf(F.V, r, d), W: rowsOf(F.W, r, d), meta });
+}
+
+/** Rational rows as a scheme over Q for <t,t,t> (tag "Z" when every coefficient is an integer). */
+export function rationalScheme(t: number, U: Fraction[][], V: Fraction[][], W: Fraction[][], meta: SchemeMeta = {}): Scheme<Fraction> {
+  const integral = [U, V, W].every((M) => M.every((row) => row.every((x) => x.d === 1n)));
+  return makeScheme({ field: Q, fieldTag: integral ? 'Z' : 'Q', target: { kind: 'matmul', format: [t, t, t] }, U, V, W, meta });
+}
+
+/** Any scheme with numeric or Fraction coefficients as float factors. */
+export function schemeFactors(s: Scheme<unknown>): Factors {
+  const num = (x: unknown) => (typeof x === 'number' ? x : (x as Fraction).valueOf());
+  const flat = (M: readonly (readonly unknown[])[]) => Float64Array.from(M.flatMap((row) => row.map(num)));
+  return { U: flat(s.U), V: flat(s.V), W: flat(s.W) };
+}
+
+/** Keep the first r products, or append zero products up to r. */
+export function resizeFactors(F: Factors, d: number, r: number): Factors {
+  const fit = (X: Float64Array) => {
+    const out = new Float64Array(r * d);
+    out.set(X.subarray(0, Math.min(X.length, r * d)));
+    return out;
+  };
+  return { U: fit(F.U), V: fit(F.V), W: fit(F.W) };
+}
+
+/** Zero rows appended to a rational scheme's factors (a start with fewer products than r). */
+export function padRational(s: Scheme<Fraction>, r: number): Scheme<Fraction> {
+  const [t] = s.target.kind === 'matmul' ? s.target.format : [0];
+  const zero = () => new Array<Fraction>(t * t).fill(Q.zero);
+  const pad = (M: readonly (readonly Fraction[])[]) => [...M.map((x) => [...x]), ...Array.from({ length: Math.max(0, r - M.length) }, zero)];
+  return rationalScheme(t, pad(s.U), pad(s.V), pad(s.W), s.meta);
+}
+
+/** The exact isotropic error of a rational scheme, by the verifier (0 when it is exact). */
+export function exactError(s: Scheme<Fraction>): Fraction {
+  const rep = verifyScheme(s, { maxFailures: 0 });
+  if (rep.kind !== 'exact') throw new Error('exactError needs a scheme over Q');
+  return rep.exact ? new Fraction(0) : new Fraction(rep.isotropicError!);
+}
+
+/** "p/q ≈ 0.xxxx" for reports. */
+export function showFraction(f: Fraction): string {
+  return f.n === 0n ? '0' : `${f.toFraction()} ≈ ${f.valueOf().toFixed(6)}`;
+}
+
+/**
+ * The isotropic error of any <t,t,t> scheme recomputed from scratch by the verifier: exactly for
+ * Q/Z schemes (a fraction), in float64 for R schemes (residual² / t³, stated as such).
+ */
+export function certifiedError(s: Scheme<unknown>): { value: number; exact: Fraction | null; text: string } {
+  const rep = verifyScheme(s, { maxFailures: 0 });
+  if (rep.kind === 'float') {
+    const [t] = s.target.kind === 'matmul' ? s.target.format : [NaN];
+    const value = rep.residualSq / t ** 3;
+    return { value, exact: null, text: `${value.toPrecision(8)} (float64)` };
+  }
+  const exact = rep.exact ? new Fraction(0) : new Fraction(rep.isotropicError!);
+  return { value: exact.valueOf(), exact, text: `${showFraction(exact)} (exact over Q)` };
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { universalCommand } from '../../src/cli/universal.ts';
+import { Status } from '../../src/cli/status.ts';
+import { parseSchemeJson } from '../../src/formats/json.ts';
+import { verifyScheme } from '../../src/verify/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'stlkit-universal-'));
+
+/** The verb on its own program (main.ts registers it the same way), output captured. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const status = new Status();
+  const program = new Command('stlkit').exitOverride();
+  universalCommand(program, status);
+  for (const c of program.commands) c.exitOverride();
+  let out = '', err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { code: status.code, out, err };
+  } catch (x) {
+    if (x instanceof CommanderError) return { code: 2, out, err };
+    throw x;
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+/** The error the file itself gives: exact over Q, float64 for R. */
+function recomputed(file: string): { value: number; exact: string | null; field: string } {
+  const s = parseSchemeJson(readFileSync(file, 'utf8'), file);
+  const rep = verifyScheme(s);
+  if (rep.kind === 'float') return { value: rep.residualSq / rep.equations ** 0.5, exact: null, field: s.fieldTag };
+  const exact = rep.exact ? '0' : rep.isotropicError!;
+  const [p, q] = exact.split('/').map(Number);
+  return { value: q ? p / q : p, exact, field: s.fieldTag };
+}
+
+const printed = (out: string) => /isotropic error e = (\S+)/.exec(out)![1];
+
+describe('stlkit universal', () => {
+  it('t = 2, r = 7: an exact scheme, error 0 over Q, with every family reported', async () => {
+    const f = join(dir, 'u27.json');
+    const r = await cli(['universal', '--t', '2', '--r', '7', '--time-limit', '10', '-o', f]);
+    expect(r.code, r.err).toBe(0);
+    for (const fam of ['random', 'naive', 'embedded', 'truncation', 'strassen-block', 'group']) expect(r.out).toContain(fam);
+    expect(printed(r.out)).toBe('0');
+    expect(r.out).toMatch(/lower bound: none proven/);
+    const s = parseSchemeJson(readFileSync(f, 'utf8'), f);
+    expect(['Z', 'Q']).toContain(s.fieldTag);
+    const rep = verifyScheme(s);
+    expect(rep.kind === 'exact' && rep.exact).toBe(true);
+  });
+
+  it('t = 2, r = 6: the printed exact fraction is what the written Q scheme gives', async () => {
+    const f = join(dir, 'u26.json');
+    const r = await cli(['universal', '--t', '2', '--r', '6', '--seed', '1', '--restarts', '4', '--time-limit', '20', '-o', f]);
+    expect(r.code, r.err).toBe(0);
+    const again = recomputed(f);
+    expect(['Z', 'Q']).toContain(again.field);
+    expect(printed(r.out)).toBe(again.exact);
+    expect(again.exact).toBe('1/8');
+  });
+
+  it('t = 4: the file’s recomputed error is at or below the printed value, and above the lower bound', async () => {
+    const f = join(dir, 'u48.json');
+    const r = await cli(['universal', '--t', '4', '--r', '8', '--seed', '1', '--restarts', '2', '--time-limit', '8', '-o', f]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/lower bound: 1\/2/);
+    const again = recomputed(f);
+    const shown = printed(r.out);
+    const value = shown.includes('/') ? Number(shown.split('/')[0]) / Number(shown.split('/')[1]) : Number(shown);
+    expect(again.value).toBeLessThanOrEqual(value + 1e-8);
+    expect(again.value).toBeGreaterThanOrEqual(0.5 - 1e-12);
+    expect(again.value).toBeLessThanOrEqual(55 / 64 + 1e-12);
+  }, 30_000);
+
+  it('rejects bad arguments', async () => {
+    expect((await cli(['universal', '--t', '0', '--r', '3'])).code).toBe(2);
+    expect((await cli(['universal', '--t', '2', '--r', '3', '--families', 'bogus'])).code).toBe(2);
+  });
+});
