@@ -8,17 +8,13 @@ import { parseSchemeJson } from '../../src/formats/json.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, SCHEMES, schemeFiles } from '../helpers/shared.ts';
+import { enc, exact, throwsInput } from '../helpers/formats.ts';
 
 
 // The importer must have the shared Importer signature.
 const _importer: Importer = importFastMatmul;
 void _importer;
-const enc = (s: string) => new TextEncoder().encode(s);
 const factors = (s: Scheme<unknown>) => JSON.stringify([s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x)))));
-const exact = (s: Scheme<unknown>) => {
-  const r = verifyScheme(s);
-  return r.kind === 'exact' && r.exact;
-};
 
 /** Strassen in stlkit's convention (rows = products). */
 const U = [[1, 0, 0, 1], [0, 0, 1, 1], [1, 0, 0, 0], [0, 0, 0, 1], [1, 1, 0, 0], [-1, 0, 1, 0], [0, 1, 0, -1]];
@@ -39,21 +35,6 @@ function classical(n: number, m: number, p: number) {
   return [U, V, W];
 }
 
-function throwsInput(f: () => unknown, name: string, where: RegExp | string, problem?: RegExp): InputError {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(InputError);
-  const e = err as InputError;
-  expect(e.message).toContain(name);
-  if (typeof where === 'string') expect(e.where).toBe(where);
-  else expect(e.where).toMatch(where);
-  if (problem) expect(e.problem).toMatch(problem);
-  return e;
-}
 
 describe('importFastMatmul (synthetic)', () => {
   it('reads Strassen (C not transposed) and verifies', () => {

@@ -9,13 +9,8 @@ import { readMaple } from '../../src/formats/maple.ts';
 import { withFactors, type Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, schemeFiles } from '../helpers/shared.ts';
+import { enc, exact, factorsJson } from '../helpers/formats.ts';
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const exact = (s: Scheme<unknown>) => {
-  const r = verifyScheme(s);
-  return r.kind === 'exact' && r.exact;
-};
-const factorsJson = (s: Scheme<unknown>) => JSON.stringify([s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x)))));
 
 function expectSame(got: Scheme<unknown>, want: Scheme<unknown>) {
   expect(got.target).toEqual(want.target);

@@ -8,6 +8,7 @@ import { parseSchemeJson } from '../../src/formats/json.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, SCHEMES, schemeFiles } from '../helpers/shared.ts';
+import { exact } from '../helpers/formats.ts';
 
 
 // The importer must have the shared Importer signature.
@@ -15,10 +16,6 @@ const _importer: Importer = importPerminov;
 void _importer;
 const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 const factors = (s: Scheme<unknown>) => JSON.stringify([s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x)))));
-const exact = (s: Scheme<unknown>) => {
-  const r = verifyScheme(s);
-  return r.kind === 'exact' && r.exact;
-};
 
 /** Strassen in stlkit's convention (W over C, rows = products). */
 const U = [[1, 0, 0, 1], [0, 0, 1, 1], [1, 0, 0, 0], [0, 0, 0, 1], [1, 1, 0, 0], [-1, 0, 1, 0], [0, 1, 0, -1]];

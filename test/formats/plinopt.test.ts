@@ -10,17 +10,13 @@ import { parseSchemeJson } from '../../src/formats/json.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, SCHEMES, schemeFiles } from '../helpers/shared.ts';
+import { enc, exact, throwsInput } from '../helpers/formats.ts';
 
 
 // The importer must have the shared Importer signature.
 const _importer: Importer = importPlinopt;
 void _importer;
-const enc = (s: string) => new TextEncoder().encode(s);
 const factors = (s: Scheme<unknown>) => JSON.stringify([s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x)))));
-const exact = (s: Scheme<unknown>) => {
-  const r = verifyScheme(s);
-  return r.kind === 'exact' && r.exact;
-};
 const ROW_MAJOR = 'vec(A) row-major, vec(B) row-major, vec(C) row-major';
 
 type M = (number | string)[][];
@@ -54,21 +50,6 @@ function classicalColA(n: number, m: number, p: number) {
   return triple(L, R, P);
 }
 
-function throwsInput(f: () => unknown, name: string, where: RegExp | string, problem?: RegExp): InputError {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(InputError);
-  const e = err as InputError;
-  expect(e.message).toContain(name);
-  if (typeof where === 'string') expect(e.where).toBe(where);
-  else expect(e.where).toMatch(where);
-  if (problem) expect(e.problem).toMatch(problem);
-  return e;
-}
 
 describe('readPlinopt (synthetic)', () => {
   it('reads Strassen, row-major layout', () => {
