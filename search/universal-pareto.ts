@@ -24,7 +24,7 @@ import type { Fraction } from '../src/field/index.ts';
 import type { Scheme } from '../src/scheme/index.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
 
-interface Run { t: number; r: number[] | string; timeLimitSec: number }
+interface Run { t: number; r: number[] | string; timeLimitSec: number; maxCoef?: number }
 interface Config { results: string; docs: string; seed: number; jobs?: number; runs: Run[] }
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -38,35 +38,38 @@ const ranks = (r: number[] | string) => (Array.isArray(r) ? r : r.split(',').fla
   return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }));
 
-const resultFile = (dir: string, t: number, r: number) => join(dir, `t${t}`, `r${String(r).padStart(3, '0')}.json`);
-const summaryFile = (dir: string, t: number, r: number) => join(dir, `t${t}`, `r${String(r).padStart(3, '0')}.summary.json`);
+/** Results of one tile size (and coefficient bound, if any) live in their own folder. */
+const folder = (t: number, maxCoef?: number) => (maxCoef === undefined ? `t${t}` : `t${t}-c${maxCoef}`);
+const resultFile = (dir: string, sub: string, r: number) => join(dir, sub, `r${String(r).padStart(3, '0')}.json`);
+const summaryFile = (dir: string, sub: string, r: number) => join(dir, sub, `r${String(r).padStart(3, '0')}.summary.json`);
 
-function readEntry(dir: string, t: number, r: number): ParetoEntry | null {
-  const f = summaryFile(dir, t, r);
+function readEntry(dir: string, sub: string, r: number): ParetoEntry | null {
+  const f = summaryFile(dir, sub, r);
   return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as ParetoEntry) : null;
 }
 
 /** Worker: one (t, r) search; store it if it beats what is stored. */
-function one(dir: string, t: number, r: number, seed: number, limitSec: number): void {
-  const res = universalSearch({ t, r, seed, timeLimitMs: limitSec * 1000 });
+function one(dir: string, t: number, r: number, seed: number, limitSec: number, maxCoef?: number): void {
+  const sub = folder(t, maxCoef);
+  const res = universalSearch({ t, r, seed, timeLimitMs: limitSec * 1000, maxCoef });
   const cert = certifiedError(res.best.scheme as Scheme<unknown>);
-  const old = readEntry(dir, t, r);
-  const line = `t=${t} r=${r}: ${cert.text} (${res.best.family}; ${res.tasks} refinements, ${(res.ms / 1000).toFixed(0)} s)`;
+  const old = readEntry(dir, sub, r);
+  const line = `t=${t} r=${r}${maxCoef === undefined ? '' : ` |coef| ≤ ${maxCoef}`}: ${cert.text} (${res.best.family}; ${res.tasks} refinements, ${(res.ms / 1000).toFixed(0)} s)`;
   if (old && old.error <= cert.value) {
     console.log(`${line}; kept the stored ${old.exact ?? old.error}`);
     return;
   }
-  mkdirSync(join(dir, `t${t}`), { recursive: true });
-  const file = resultFile(dir, t, r);
+  mkdirSync(join(dir, sub), { recursive: true });
+  const file = resultFile(dir, sub, r);
   writeFileAtomic(file, schemeToJson(res.best.scheme as Scheme<unknown>));
   const entry: ParetoEntry = {
-    t, r, error: cert.value, exact: cert.exact ? cert.exact.toFraction() : null, field: res.best.scheme.fieldTag,
+    t, r, ...(maxCoef === undefined ? {} : { maxCoef }), error: cert.value, exact: cert.exact ? cert.exact.toFraction() : null, field: res.best.scheme.fieldTag,
     family: res.best.family, label: res.best.label, how: res.best.how,
     bound: res.bound ? { value: res.bound.value.toFraction(), reason: res.bound.reason } : null,
     seed, timeLimitSec: limitSec, ms: Math.round(res.ms), tasks: res.tasks, maxAbs: maxAbs(res.best.scheme as Scheme<unknown>), file: relative(ROOT, file),
     families: res.families.map((f) => ({ ...f, bestStart: f.bestStart && { ...f.bestStart, exact: f.bestStart.exact?.toFraction() ?? null } })),
   };
-  writeFileAtomic(summaryFile(dir, t, r), JSON.stringify(entry, null, 1) + '\n');
+  writeFileAtomic(summaryFile(dir, sub, r), JSON.stringify(entry, null, 1) + '\n');
   console.log(line);
 }
 
@@ -80,20 +83,21 @@ function maxAbs(s: Scheme<unknown>): number {
  * A rank-r' scheme with zero products appended is a rank-r scheme (r > r') with the same error, so
  * the front is monotone: where a smaller rank did better, its scheme is padded and stored for r.
  */
-function monotone(dir: string, t: number): void {
-  const list = readdirSync(join(dir, `t${t}`)).filter((f) => f.endsWith('.summary.json')).map((f) => JSON.parse(readFileSync(join(dir, `t${t}`, f), 'utf8')) as ParetoEntry).sort((a, b) => a.r - b.r);
+function monotone(dir: string, sub: string): void {
+  const list = readdirSync(join(dir, sub)).filter((f) => f.endsWith('.summary.json')).map((f) => JSON.parse(readFileSync(join(dir, sub, f), 'utf8')) as ParetoEntry).sort((a, b) => a.r - b.r);
+  const t = list[0]?.t ?? 0;
   let prev: ParetoEntry | null = null;
   for (const e of list) {
     if (prev && prev.error < e.error - 1e-12) {
       const s = parseSchemeJson(readFileSync(join(ROOT, prev.file), 'utf8'));
       const padded = s.fieldTag === 'R' ? floatScheme(t, resizeFactors(schemeFactors(s), t * t, e.r), s.meta) : padRational(s as Scheme<Fraction>, e.r);
       const cert = certifiedError(padded as Scheme<unknown>);
-      const file = resultFile(dir, t, e.r);
+      const file = resultFile(dir, sub, e.r);
       writeFileAtomic(file, schemeToJson({ ...padded, meta: { ...padded.meta, source: `${prev.file} (rank ${prev.r}) padded with ${e.r - prev.r} zero product(s)` } } as Scheme<unknown>));
       const b = lowerBound(t, e.r);
       const base = prev.base ?? { r: prev.r, label: prev.label };
       const next: ParetoEntry = { ...prev, base, r: e.r, error: cert.value, exact: cert.exact?.toFraction() ?? null, label: `rank-${base.r} result + ${e.r - base.r} zero products (${base.label})`, bound: b ? { value: b.value.toFraction(), reason: b.reason } : null, timeLimitSec: e.timeLimitSec, ms: e.ms, tasks: e.tasks, families: e.families, file: relative(ROOT, file) };
-      writeFileAtomic(summaryFile(dir, t, e.r), JSON.stringify(next, null, 1) + '\n');
+      writeFileAtomic(summaryFile(dir, sub, e.r), JSON.stringify(next, null, 1) + '\n');
       console.log(`t=${t} r=${e.r}: ${e.exact ?? e.error} replaced by the padded rank-${base.r} scheme (${cert.text})`);
       prev = next;
       continue;
@@ -102,10 +106,32 @@ function monotone(dir: string, t: number): void {
   }
 }
 
+/**
+ * A scheme found under a coefficient bound is also a candidate without one: where it is better, it
+ * is copied into the unbounded folder (the tables must show the best known scheme per (t, r)).
+ */
+function crossFeed(dir: string): void {
+  for (const sub of readdirSync(dir).filter((d) => /^t\d+-c[\d.]+$/.test(d))) {
+    const plain = sub.replace(/-c.*$/, '');
+    for (const f of readdirSync(join(dir, sub)).filter((x) => x.endsWith('.summary.json'))) {
+      const e = JSON.parse(readFileSync(join(dir, sub, f), 'utf8')) as ParetoEntry;
+      const old = readEntry(dir, plain, e.r);
+      if (old && old.error <= e.error) continue;
+      mkdirSync(join(dir, plain), { recursive: true });
+      const file = resultFile(dir, plain, e.r);
+      writeFileAtomic(file, readFileSync(join(ROOT, e.file), 'utf8'));
+      const { maxCoef, ...rest } = e;
+      const next: ParetoEntry = { ...rest, label: `${e.label} (found by the search with max |coef| ≤ ${maxCoef})`, file: relative(ROOT, file) };
+      writeFileAtomic(summaryFile(dir, plain, e.r), JSON.stringify(next, null, 1) + '\n');
+      console.log(`t=${e.t} r=${e.r}: ${old ? (old.exact ?? old.error) : 'nothing'} replaced by the |coef| ≤ ${maxCoef} result (${e.exact ?? e.error})`);
+    }
+  }
+}
+
 function report(config: Pick<Config, 'docs'>, dir: string): void {
   // Every stored result goes into the docs (several configs may have filled the folder).
   const entries: ParetoEntry[] = [];
-  for (const sub of existsSync(dir) ? readdirSync(dir).filter((d) => /^t\d+$/.test(d)) : []) {
+  for (const sub of existsSync(dir) ? readdirSync(dir).filter((d) => /^t\d+(-c[\d.]+)?$/.test(d)) : []) {
     for (const f of readdirSync(join(dir, sub)).filter((x) => x.endsWith('.summary.json'))) {
       const e = JSON.parse(readFileSync(join(dir, sub, f), 'utf8')) as ParetoEntry;
       // Recompute from the stored file: the docs quote the file, not the search's own claim.
@@ -131,18 +157,18 @@ async function main(): Promise<void> {
   const config: Config = JSON.parse(readFileSync(configPath, 'utf8'));
   const dir = join(ROOT, config.results);
   if (values.one) {
-    const [t, r, limit] = values.one.split(',').map(Number);
-    return one(dir, t, r, config.seed, limit);
+    const [t, r, limit, maxCoef] = values.one.split(',').map(Number);
+    return one(dir, t, r, config.seed, limit, Number.isFinite(maxCoef) ? maxCoef : undefined);
   }
   if (!values.report) {
-    const todo: [number, number, number][] = [];
+    const todo: [number, number, number, number | undefined][] = [];
     for (const run of config.runs) {
       if (values.only && String(run.t) !== values.only) continue;
       for (const r of ranks(run.r)) {
-        const old = readEntry(dir, run.t, r);
+        const old = readEntry(dir, folder(run.t, run.maxCoef), r);
         // Done already with at least this much time (or exactly): skip unless --force.
         if (!values.force && old && (old.timeLimitSec >= run.timeLimitSec || old.error === 0)) continue;
-        if (!todo.some(([t, rr]) => t === run.t && rr === r)) todo.push([run.t, r, run.timeLimitSec]);
+        if (!todo.some(([t, rr, , c]) => t === run.t && rr === r && c === run.maxCoef)) todo.push([run.t, r, run.timeLimitSec, run.maxCoef]);
       }
     }
     const jobs = Number(values.jobs ?? config.jobs ?? cpus().length);
@@ -150,9 +176,9 @@ async function main(): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
-        const [t, r, limit] = todo[next++];
+        const [t, r, limit, maxCoef] = todo[next++];
         await new Promise<void>((done) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, configPath, '--one', `${t},${r},${limit}`], { stdio: 'inherit', cwd: ROOT });
+          const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, configPath, '--one', [t, r, limit, ...(maxCoef === undefined ? [] : [maxCoef])].join(',')], { stdio: 'inherit', cwd: ROOT });
           child.on('exit', (code) => {
             // One failed search should not stop the others; the exit status reports it.
             if (code !== 0) {
@@ -165,7 +191,8 @@ async function main(): Promise<void> {
       }
     };
     await Promise.all(Array.from({ length: jobs }, worker));
-    for (const t of new Set(config.runs.map((x) => x.t))) if (existsSync(join(dir, `t${t}`))) monotone(dir, t);
+    if (existsSync(dir)) crossFeed(dir);
+    for (const sub of new Set(config.runs.map((x) => folder(x.t, x.maxCoef)))) if (existsSync(join(dir, sub))) monotone(dir, sub);
   }
   report(config, dir);
 }

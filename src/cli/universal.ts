@@ -25,9 +25,15 @@ export function familyTable(res: UniversalResult): string {
     f.starts + (f.hops ? ` (+${f.hops} jumps)` : ''),
     f.bestStart ? (f.bestStart.exact ? showFraction(f.bestStart.exact) : f.bestStart.error.toFixed(6)) : '-',
     f.refined === null ? '-' : f.refined.toFixed(6),
-    f.bestStart ? f.bestStart.label : 'not applicable',
+    f.bestStart ? f.bestStart.label : res.solvedEarly ? 'not run (an exact scheme came first)' : 'not applicable',
   ]);
   return table(['family', 'starts', 'best start error', 'refined (float64)', 'best start'], rows);
+}
+
+function maxAbs(s: Scheme<unknown>): number {
+  let m = 0;
+  for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) m = Math.max(m, Math.abs(typeof x === 'number' ? x : Number(x)));
+  return m;
 }
 
 export function universalCommand(program: Command, status: Status): void {
@@ -40,6 +46,7 @@ export function universalCommand(program: Command, status: Status): void {
     .option('--time-limit <sec>', 'stop searching after this many seconds', parseTolerance, 60)
     .option('--restarts <n>', 'at most this many randomised restarts after the structured starts (reproducible runs)', parsePositiveInt)
     .option('--families <list>', `start families (comma-separated; default all: ${FAMILIES.join(',')})`, parseFamilies)
+    .option('--max-coef <c>', 'accept only schemes whose largest |coefficient| (balanced per product) is at most c (for low-precision kernels)', parseTolerance)
     .option('--no-shared', 'do not read published schemes from ../shared/data/schemes')
     .option('-o, --output <file>', 'write the best scheme here (scheme JSON: field Q/Z when rational, R otherwise)')
     .action((o) => {
@@ -50,11 +57,21 @@ export function universalCommand(program: Command, status: Status): void {
       const progress = new Progress(`universal t=${t} r=${r}`);
       const limitMs = o.timeLimit * 1000;
       progress.start(limitMs);
-      const res = universalSearch({
-        t, r, seed: o.seed, timeLimitMs: limitMs, restarts: o.restarts, families: o.families,
-        shared: o.shared === false ? null : undefined,
-        onProgress: (p) => progress.update({ rank: r, bestRank: r, targetRank: r, rate: p.tasks / Math.max(1e-3, p.ms / 1000), rateUnit: 'starts/s', elapsedMs: p.ms, limitMs, note: `best e ${p.bestError.toFixed(6)} (${p.family})` }),
-      });
+      let res: UniversalResult;
+      try {
+        res = universalSearch({
+          t, r, seed: o.seed, timeLimitMs: limitMs, restarts: o.restarts, families: o.families, maxCoef: o.maxCoef,
+          shared: o.shared === false ? null : undefined,
+          onProgress: (p) => progress.update({ rank: r, bestRank: r, targetRank: r, rate: p.tasks / Math.max(1e-3, p.ms / 1000), rateUnit: 'starts/s', elapsedMs: p.ms, limitMs, note: `best e ${p.bestError.toFixed(6)} (${p.family})` }),
+        });
+      } catch (err) {
+        progress.stop();
+        // Only the coefficient bound can leave nothing to report (naive products have coefficient 1).
+        if (!/coefficients within/.test((err as Error).message)) throw err;
+        printErr((err as Error).message);
+        status.fail();
+        return;
+      }
       progress.stop();
       print(familyTable(res));
       // Recompute the error from the scheme itself: this is the number the file stands for.
@@ -62,6 +79,7 @@ export function universalCommand(program: Command, status: Status): void {
       print(`best: ${res.best.family} — ${res.best.label}; ${res.best.how}`);
       print(`isotropic error e = ${cert.text}; t³/r = ${(t ** 3 / r).toFixed(3)}; ${res.tasks} refinements in ${(res.ms / 1000).toFixed(1)} s`);
       print(`lower bound: ${describeBound(res.bound)}`);
+      print(`largest |coefficient|: ${maxAbs(res.best.scheme as Scheme<unknown>).toPrecision(4)}${o.maxCoef !== undefined ? ` (bound ${o.maxCoef})` : ''}`);
       if (res.bound && cert.value < res.bound.value.valueOf() - 1e-12) {
         printErr('internal check failed: the error is below a proven lower bound');
         status.fail();

@@ -61,10 +61,12 @@ function panel(p: Panel, x0: number): string {
 }
 
 export function linePlotSvg(panels: Panel[], legend: Series[]): string {
-  const width = W * panels.length, height = H + 24;
+  const width = W * panels.length, height = H + 24 + 16 * Math.floor((legend.length - 1) / Math.max(1, Math.floor((W * panels.length) / 200)));
   const body = panels.map((p, i) => panel(p, i * W)).join('\n');
+  // Legend entries in rows that fit the width.
+  const perRow = Math.max(1, Math.floor(width / 200));
   const items = legend.map((s, i) => {
-    const x = 20 + i * 190, y = H + 12;
+    const x = 20 + (i % perRow) * 200, y = H + 12 + 16 * Math.floor(i / perRow);
     const mark = s.marker === 'cross' ? `<path d="M${x + 8},${y - 4} L${x + 16},${y + 4} M${x + 8},${y + 4} L${x + 16},${y - 4}" stroke="${s.color}" stroke-width="1.5"/>`
       : `<line x1="${x}" y1="${y}" x2="${x + 24}" y2="${y}" stroke="${s.color}" stroke-width="1.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`;
     return `${mark}<text x="${x + 30}" y="${y + 4}">${esc(s.name)}</text>`;

@@ -7,6 +7,8 @@ import { linePlotSvg, type Panel, type Series } from './plot.ts';
 export interface ParetoEntry {
   t: number;
   r: number;
+  /** Set for searches that only accepted schemes with |coefficients| ≤ maxCoef. */
+  maxCoef?: number;
   /** Isotropic error of the stored scheme, recomputed from the file (exact value when rational). */
   error: number;
   exact: string | null;
@@ -49,11 +51,13 @@ function boundCell(e: ParetoEntry): string {
 
 export function paretoMarkdown(entries: ParetoEntry[], intro: string): string {
   const lines = [intro, ''];
-  const ts = [...new Set(entries.map((e) => e.t))].sort((x, y) => x - y);
-  for (const t of ts) {
-    const rows = entries.filter((e) => e.t === t).sort((x, y) => x.r - y.r);
+  const groups = [...new Map(entries.map((e) => [`${e.t}|${e.maxCoef ?? ''}`, [e.t, e.maxCoef] as const])).values()]
+    .sort((x, y) => x[0] - y[0] || (x[1] ?? 0) - (y[1] ?? 0));
+  for (const [t, c] of groups) {
+    const rows = entries.filter((e) => e.t === t && e.maxCoef === c).sort((x, y) => x.r - y.r);
     const ref = t === 4;
-    lines.push(`## t = ${t} (‖T‖² = ${t ** 3})`, '');
+    lines.push(`## t = ${t} (‖T‖² = ${t ** 3})${c === undefined ? '' : `, coefficients bounded: max |c| ≤ ${c}`}`, '');
+    if (c !== undefined) lines.push(`Only schemes whose largest |coefficient| (float schemes: after balancing the three factors of each product) is at most ${c} were accepted: the price in error of numerically tame encoders (bf16 kernels).`, '');
     lines.push(`| t | r | t³/r | best error (exact when rational) | family | lower bound |${ref ? ' stl.md ALS reference |' : ''} max \\|coef\\| | search |`);
     lines.push(`|---|---|---|---|---|---|${ref ? '---|' : ''}---|---|`);
     for (const e of rows) {
@@ -67,12 +71,14 @@ export function paretoMarkdown(entries: ParetoEntry[], intro: string): string {
 
 export function paretoSvg(entries: ParetoEntry[]): string {
   const ts = [...new Set(entries.map((e) => e.t))].sort((x, y) => x - y);
+  const bounded: Omit<Series, 'points'> = { name: 'best found, bounded |coef|', color: '#2ca02c', marker: 'circle', dash: '3 2' };
   const found: Omit<Series, 'points'> = { name: 'best found', color: '#1f77b4', marker: 'circle' };
   const bound: Omit<Series, 'points'> = { name: 'lower bound (flattening)', color: '#d62728', dash: '4 3' };
   const naive: Omit<Series, 'points'> = { name: 'keep r naive: 1 − r/t³', color: '#888', dash: '1 3' };
   const ref: Omit<Series, 'points'> = { name: 'stl.md ALS reference', color: '#ff7f0e', marker: 'cross', line: false };
   const panels: Panel[] = ts.map((t) => {
-    const rows = entries.filter((e) => e.t === t).sort((x, y) => x.r - y.r);
+    const rows = entries.filter((e) => e.t === t && e.maxCoef === undefined).sort((x, y) => x.r - y.r);
+    const tame = entries.filter((e) => e.t === t && e.maxCoef !== undefined).sort((x, y) => x.r - y.r);
     const n = t ** 3;
     const step = n <= 8 ? 2 : n <= 27 ? 9 : n <= 64 ? 16 : 128;
     const series: Series[] = [
@@ -80,9 +86,11 @@ export function paretoSvg(entries: ParetoEntry[]): string {
       { ...bound, points: [[1, 1 - 1 / n], ...Array.from({ length: t * t - 1 }, (_, i) => [i + 2, (t * t - i - 2) / (t * t)] as [number, number]), [n, 0]] },
       { ...found, points: rows.map((e) => [e.r, e.error]) },
     ];
+    if (tame.length) series.push({ ...bounded, points: tame.map((e) => [e.r, e.error]) });
     if (t === 4) series.push({ ...ref, points: Object.entries(REFERENCE_T4).map(([r, v]) => [Number(r), v]) });
     return { title: `t = ${t}`, xLabel: 'r (products)', yLabel: 'isotropic error', xMax: n, xTicks: Array.from({ length: Math.floor(n / step) + 1 }, (_, i) => i * step), series };
   });
-  const legend: Series[] = [found, bound, naive, ...(ts.includes(4) ? [ref] : [])].map((s) => ({ ...s, points: [] }));
+  const anyTame = entries.some((e) => e.maxCoef !== undefined);
+  const legend: Series[] = [found, ...(anyTame ? [bounded] : []), bound, naive, ...(ts.includes(4) ? [ref] : [])].map((s) => ({ ...s, points: [] }));
   return linePlotSvg(panels, legend);
 }

@@ -1,7 +1,7 @@
 import type { Fraction } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { lmRun } from '../search/als/lm.ts';
-import { copyFactors, randomFactors, type Factors } from '../search/als/problem.ts';
+import { balance, copyFactors, randomFactors, type Factors } from '../search/als/problem.ts';
 import { Rng } from '../search/rng.ts';
 import { lowerBound, type LowerBound } from './bounds.ts';
 import { roundToRational } from './rational.ts';
@@ -30,6 +30,12 @@ export interface UniversalOptions {
   shared?: string | null;
   /** ALS sweeps per refinement. */
   maxSweeps?: number;
+  /**
+   * Only schemes whose largest |coefficient| is ≤ this (float schemes: after balancing each
+   * product's factors) may win: low-precision STL kernels (bf16) lose accuracy with large
+   * coefficients. Refinement then keeps an adaptive norm penalty (refine.ts).
+   */
+  maxCoef?: number;
   onProgress?: (p: UniversalProgress) => void;
 }
 
@@ -60,6 +66,8 @@ export interface UniversalResult {
   best: { family: Family; label: string; error: number; exact: Fraction | null; how: string; scheme: Scheme<Fraction> | Scheme<number> };
   tasks: number;
   ms: number;
+  /** An exact scheme (error 0) turned up among the starts, so the search stopped there. */
+  solvedEarly: boolean;
 }
 
 export function universalSearch(opts: UniversalOptions): UniversalResult {
@@ -80,6 +88,8 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
   // An exact start (error 0) cannot be improved on: stop searching.
   const solved = () => bestExact !== null && (bestExact as { error: Fraction }).error.n === 0n;
 
+  const maxCoef = opts.maxCoef;
+  const within = (sc: Scheme<Fraction>) => maxCoef === undefined || schemeMaxAbs(sc) <= maxCoef;
   const run = (s: Start, isHop = false) => {
     const rep = reports.get(s.family)!;
     if (isHop) rep.hops++;
@@ -87,11 +97,12 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
     if (!isHop && (!rep.bestStart || s.error < rep.bestStart.error)) {
       rep.bestStart = { label: s.label, error: s.error, exact: s.exact?.error ?? null };
     }
-    if (s.exact && (!bestExact || s.exact.error.compare(bestExact.error) < 0)) bestExact = { start: s, error: s.exact.error };
+    if (s.exact && within(s.exact.scheme) && (!bestExact || s.exact.error.compare(bestExact.error) < 0)) bestExact = { start: s, error: s.exact.error };
     const F = copyFactors(s.factors);
     // Restarts that are far above the best after a few hundred sweeps seldom catch up: stop them.
     const abortAbove = best && !s.exact ? { sweep: 400, error: 1.1 * best.error + 0.02 } : undefined;
-    const res = refine(P, F, { maxSweeps, deadline: searchDeadline, abortAbove });
+    const res = refine(P, F, { maxSweeps, deadline: searchDeadline, abortAbove, maxCoef });
+    if (!res.acceptable) return Infinity;
     if (rep.refined === null || res.error < rep.refined) rep.refined = res.error;
     if (!best || res.error < best.error) best = { family: s.family, label: s.label, F, error: res.error };
     tasks++;
@@ -135,37 +146,40 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
   }
 
   // Polish the best float point (LM converges where ALS crawls), then try to make it rational.
-  let how = 'float64 (not rounded)';
+  const b = best as { family: Family; label: string; F: Factors; error: number } | null;
+  const ex = bestExact as { start: Start; error: Fraction } | null;
+  if (b && maxCoef === undefined && r * 3 * t * t <= 2500 && performance.now() < deadline) {
+    const G = copyFactors(b.F);
+    const res = lmRun(P, G, { maxIters: 30, lambda: 0, tol: 1e-26, deadline: deadline - Math.min(limit / 12, 15_000), stallWindow: 6, stallFactor: 1 - 1e-10 });
+    const e = floatError(P, G);
+    if (res.iters > 0 && e < b.error) [b.F, b.error] = [G, e];
+  }
   let out: UniversalResult['best'];
-  if (best) {
-    const b: { family: Family; label: string; F: Factors; error: number } = best;
-    const N = r * 3 * t * t;
-    if (N <= 2500 && performance.now() < deadline) {
-      const G = copyFactors(b.F);
-      const res = lmRun(P, G, { maxIters: 30, lambda: 0, tol: 1e-26, deadline: deadline - Math.min(limit / 12, 15_000), stallWindow: 6, stallFactor: 1 - 1e-10 });
-      const e = floatError(P, G);
-      if (res.iters > 0 && e < b.error) [b.F, b.error] = [G, e];
-    }
-    const ex = bestExact as { start: Start; error: Fraction } | null;
-    if (ex && ex.error.valueOf() <= b.error + 1e-12) {
-      out = { family: ex.start.family, label: ex.start.label, error: ex.error.valueOf(), exact: ex.error, how: 'rational start, exact', scheme: ex.start.exact!.scheme };
+  if (ex && (!b || ex.error.valueOf() <= b.error + 1e-12)) {
+    out = { family: ex.start.family, label: ex.start.label, error: ex.error.valueOf(), exact: ex.error, how: 'rational start, exact', scheme: ex.start.exact!.scheme };
+  } else if (b) {
+    // Without a time limit rounding still gets a bounded slice (its pinning stage can be long).
+    const roundBy = Math.min(deadline, performance.now() + (opts.timeLimitMs === undefined ? 5000 : Infinity));
+    const tried = t <= 4 && performance.now() < deadline ? roundToRational(P, b.F, b.error, { deadline: roundBy, source: `${b.family}: ${b.label}` }) : null;
+    if (tried && within(tried.scheme)) {
+      out = { family: b.family, label: b.label, error: tried.error.valueOf(), exact: tried.error, how: tried.how, scheme: tried.scheme };
     } else {
-      // Without a time limit rounding still gets a bounded slice (its pinning stage can be long).
-      const roundBy = Math.min(deadline, performance.now() + (opts.timeLimitMs === undefined ? 5000 : Infinity));
-      const rounded = t <= 4 && performance.now() < deadline ? roundToRational(P, b.F, b.error, { deadline: roundBy, source: `${b.family}: ${b.label}` }) : null;
-      if (rounded) {
-        how = rounded.how;
-        out = { family: b.family, label: b.label, error: rounded.error.valueOf(), exact: rounded.error, how, scheme: rounded.scheme };
-      } else {
-        out = { family: b.family, label: b.label, error: b.error, exact: null, how, scheme: floatScheme(t, b.F, { source: `stlkit universal: ${b.family} start (${b.label}), refined by ALS/LM` }) };
-      }
+      // Equal factor norms per product: the same tensor, better behaved in low precision.
+      balance(P, b.F);
+      out = { family: b.family, label: b.label, error: floatError(P, b.F), exact: null, how: 'float64 (not rounded)', scheme: floatScheme(t, b.F, { source: `stlkit universal: ${b.family} start (${b.label}), refined by ALS/LM` }) };
     }
   } else {
-    throw new Error('no start family produced a start');
+    throw new Error(maxCoef === undefined ? 'no start family produced a start' : `no scheme with coefficients within ${maxCoef} was found`);
   }
   const src = `stlkit universal --t ${t} --r ${r} --seed ${seed}: ${out.family} (${out.label}); ${out.how}`;
   out.scheme = { ...out.scheme, meta: { ...out.scheme.meta, source: src, isotropicError: out.exact ? out.exact.toFraction() : out.error } } as typeof out.scheme;
-  return { t, r, seed, bound: lowerBound(t, r), families: [...reports.values()], best: out, tasks, ms: performance.now() - t0 };
+  return { t, r, seed, bound: lowerBound(t, r), families: [...reports.values()], best: out, tasks, ms: performance.now() - t0, solvedEarly: solved() };
+}
+
+function schemeMaxAbs(s: Scheme<Fraction>): number {
+  let m = 0;
+  for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) m = Math.max(m, Math.abs(x.valueOf()));
+  return m;
 }
 
 /** The best point plus Gaussian noise of σ times its RMS coefficient. */

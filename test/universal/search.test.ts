@@ -58,4 +58,14 @@ describe('universalSearch', () => {
       if (f.bestStart?.exact) expect(cert.value).toBeLessThanOrEqual(f.bestStart.exact.valueOf() + 1e-12);
     }
   });
+
+  it('with maxCoef, every coefficient of the result stays within the bound', () => {
+    const res = universalSearch({ t: 2, r: 5, seed: 1, restarts: 3, maxSweeps: 300, maxCoef: 1.5 });
+    const s = res.best.scheme as Scheme<unknown>;
+    let m = 0;
+    for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) m = Math.max(m, Math.abs(Number(x)));
+    expect(m).toBeLessThanOrEqual(1.5 + 1e-9);
+    // Keeping 5 naive products (coefficients 1) is always allowed, so it is no worse than 3/8.
+    expect(certifiedError(s).value).toBeLessThanOrEqual(3 / 8 + 1e-12);
+  });
 });
