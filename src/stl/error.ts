@@ -1,3 +1,4 @@
+import { floatResidual } from '../verify/float.ts';
 import { Fraction } from '../field/index.ts';
 import { changeField, SchemeError, type Scheme } from '../scheme/index.ts';
 import { frobeniusSq as tensorFrobeniusSq, targetTensor } from '../tensor/index.ts';
@@ -45,23 +46,7 @@ export function residualTensor(s: Scheme<unknown>): { dims: [number, number, num
   const T = targetTensor(s.target);
   const [a, b, c] = T.dims;
   const data = new Float64Array(a * b * c);
-  if (s.field.name === 'R') {
-    const f = s as Scheme<number>;
-    for (let l = 0; l < f.U.length; l++) {
-      const u = f.U[l], v = f.V[l], w = f.W[l];
-      for (let al = 0; al < a; al++) {
-        if (u[al] === 0) continue;
-        for (let be = 0; be < b; be++) {
-          const uv = u[al] * v[be];
-          if (uv === 0) continue;
-          const base = (al * b + be) * c;
-          for (let ga = 0; ga < c; ga++) data[base + ga] += uv * w[ga];
-        }
-      }
-    }
-    for (const e of T.entries) data[(e.i * b + e.j) * c + e.k] -= e.v.valueOf();
-    return { dims: [a, b, c], data };
-  }
+  if (s.field.name === 'R') return { dims: [a, b, c], data: floatResidual(s as Scheme<number>, T) };
   // C schemes with real coefficients map to Q (changeField refuses a nonzero imaginary part).
   const q = (s.field.name === 'Q' ? s : changeField(s, 'Q')) as Scheme<Fraction>;
   const r = integerResidual(T.dims, q.U.map((u, l) => ({ u, v: q.V[l], w: q.W[l], sign: 1n as const })), T);

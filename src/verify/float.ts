@@ -2,8 +2,8 @@ import type { Scheme } from '../scheme/index.ts';
 import type { Tensor } from '../tensor/index.ts';
 import type { FloatReport } from './report.ts';
 
-/** R: residual statistics only; a float scheme is never declared exact. */
-export function verifyFloat(s: Scheme<number>, T: Tensor): FloatReport {
+/** The residual tensor Σ u⊗v⊗w − T of a float scheme, dense, index (α·b + β)·c + γ. */
+export function floatResidual(s: Scheme<number>, T: Tensor): Float64Array {
   const [a, b, c] = T.dims;
   const acc = new Float64Array(a * b * c);
   for (let l = 0; l < s.U.length; l++) {
@@ -18,10 +18,17 @@ export function verifyFloat(s: Scheme<number>, T: Tensor): FloatReport {
       }
     }
   }
+  for (const e of T.entries) acc[(e.i * b + e.j) * c + e.k] -= Number(e.v.s * e.v.n) / Number(e.v.d);
+  return acc;
+}
+
+/** R: residual statistics only; a float scheme is never declared exact. */
+export function verifyFloat(s: Scheme<number>, T: Tensor): FloatReport {
+  const [a, b, c] = T.dims;
+  const acc = floatResidual(s, T);
   let tSq = 0;
   for (const e of T.entries) {
     const v = Number(e.v.s * e.v.n) / Number(e.v.d);
-    acc[(e.i * b + e.j) * c + e.k] -= v;
     tSq += v * v;
   }
   let sq = 0, maxAbs = 0, entries = 0;
