@@ -45,8 +45,8 @@ export function residualTensor(s: Scheme<unknown>): { dims: [number, number, num
   refuseModular(s);
   const T = targetTensor(s.target);
   const [a, b, c] = T.dims;
-  const data = new Float64Array(a * b * c);
   if (s.field.name === 'R') return { dims: [a, b, c], data: floatResidual(s as Scheme<number>, T) };
+  const data = new Float64Array(a * b * c);
   // C schemes with real coefficients map to Q (changeField refuses a nonzero imaginary part).
   const q = (s.field.name === 'Q' ? s : changeField(s, 'Q')) as Scheme<Fraction>;
   const r = integerResidual(T.dims, q.U.map((u, l) => ({ u, v: q.V[l], w: q.W[l], sign: 1n as const })), T);
