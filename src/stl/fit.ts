@@ -1,11 +1,11 @@
 import { R } from '../field/index.ts';
 import { makeScheme, type Scheme, type SchemeMeta } from '../scheme/index.ts';
 import { Rng } from '../search/rng.ts';
-import { empiricalError, isotropicError, type IsotropicError } from './error.ts';
+import { isotropicError, type IsotropicError } from './error.ts';
 import { balance3, decoderStep, encodersOfFactors, encoderStep, factorsOfEncoders, normSq3, type Factors3 } from './fit-als.ts';
 import { momentLoss, scaleMoments, tileMoments, type TileMoments } from './fit-moments.ts';
-import { ShapeError, type Matrix } from './matrix.ts';
-import { encodersFromScheme, stlRank, type StlEncoders } from './operator.ts';
+import { matmul, relErrorSq, ShapeError, type Matrix } from './matrix.ts';
+import { encodersFromScheme, stl, stlRank, type StlEncoders } from './operator.ts';
 import { tilesAlong } from './tiles.ts';
 
 /**
@@ -123,7 +123,9 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
   const lambda = opts.lambda ?? 0, fixedW = opts.fixedW ?? false;
   if (!(lambda >= 0)) throw new ShapeError(`the ridge λ must be ≥ 0, got ${lambda}`);
   const split = splitTileRows(X.rows, t, opts.holdout ?? 0, opts.split ?? 'random', opts.seed ?? 1);
+  if (X.rows === 0 || X.cols === 0 || W.cols === 0) throw new ShapeError(`nothing to fit on: X is ${X.rows}×${X.cols}, W is ${W.rows}×${W.cols}`);
   const raw = tileMoments(X, W, t, split.train);
+  if (!(raw.zz > 0)) throw new ShapeError('XW is zero on the training rows: the relative error is undefined there');
   const m: TileMoments = scaleMoments(raw, raw.zz);
   const objective = (F: Factors3) => momentLoss(m, F.U, F.V, F.Dr, r) + (lambda > 0 ? lambda * normSq3(F) : 0);
 
@@ -177,10 +179,13 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
     }
   }
   const enc = encodersOfFactors(best, t, r);
-  const errors = (e: StlEncoders): FitErrors => ({
-    train: empiricalError(tileRowsOf(X, t, split.train), W, e),
-    heldOut: split.heldOut.length ? empiricalError(tileRowsOf(X, t, split.heldOut), W, e) : null,
+  // The operator's own errors on both parts (the exact products formed once).
+  const parts = [split.train, split.heldOut].map((tiles) => {
+    const Xp = tileRowsOf(X, t, tiles);
+    return tiles.length ? { Xp, Z: matmul(Xp, W).data } : null;
   });
+  const errorOn = (part: (typeof parts)[number], e: StlEncoders) => (part ? relErrorSq(stl(part.Xp, W, e).data, part.Z) : null);
+  const errors = (e: StlEncoders): FitErrors => ({ train: errorOn(parts[0], e)!, heldOut: errorOn(parts[1], e) });
   let before = errors(start), after = errors(enc);
   // The moments are exact up to rounding; should the operator disagree at that level, keep the start.
   if (lambda === 0 && !(after.train <= before.train)) {
