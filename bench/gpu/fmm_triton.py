@@ -187,10 +187,24 @@ def _combine(names, coefs):
     return f"({s}).to(tl.bfloat16)"
 
 
+MODES = ("fused", "presum", "sequential", "persistent")
+
+
+def launch_groups(plan, mode):
+    """Products per launch: fused / presum share a launch between products with disjoint outputs
+    (one mainloop copy per product in the kernel); sequential launches every product alone (one
+    mainloop, fewer registers); persistent has one launch for all, no group kernels."""
+    if mode == "persistent":
+        return []
+    if mode == "sequential":
+        return [[p] for p in plan.products]
+    return plan.groups
+
+
 def generate(plan, mode, load):
     """Python source with one @triton.jit kernel per launch group (group_0, group_1, ...) and, for
     mode "presum", enc_a / enc_b writing the operand sums."""
-    assert mode in ("fused", "presum", "persistent") and load in ("ptr", "tma")
+    assert mode in MODES and load in ("ptr", "tma")
     assert mode != "persistent" or load == "ptr", "the persistent kernel loads through pointers"
     t = plan.t
     L = []
@@ -200,7 +214,7 @@ def generate(plan, mode, load):
     w("import triton.language as tl")
     w("")
     w("")
-    for gi, g in enumerate(plan.groups if mode != "persistent" else []):
+    for gi, g in enumerate(launch_groups(plan, mode)):
         w("@triton.jit")
         w(f"def group_{gi}(A, B, C, SA, SB, Mq, Nq, Kq, lda, ldb, ldc, NSA, NSB,")
         w("        BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, GROUP_M: tl.constexpr):")
@@ -222,9 +236,9 @@ def generate(plan, mode, load):
         if load == "tma":
             w(f"    da = tl.make_tensor_descriptor(A, shape=[{t} * Mq, {t} * Kq], strides=[lda, 1], block_shape=[BM, BK])")
             w(f"    db = tl.make_tensor_descriptor(B, shape=[{t} * Kq, {t} * Nq], strides=[ldb, 1], block_shape=[BK, BN])")
-            if mode == "presum" and any(p.ia is not None for p in g):
+            if mode in ("presum", "sequential") and any(p.ia is not None for p in g):
                 w(f"    dsa = tl.make_tensor_descriptor(SA, shape=[NSA * Mq, {t} * Kq], strides=[lda, 1], block_shape=[BM, BK])")
-            if mode == "presum" and any(p.ib is not None for p in g):
+            if mode in ("presum", "sequential") and any(p.ib is not None for p in g):
                 w(f"    dsb = tl.make_tensor_descriptor(SB, shape=[NSB * Kq, {t} * Nq], strides=[ldb, 1], block_shape=[BK, BN])")
         for si, p in enumerate(g):
             ind = "        " if len(g) > 1 else "    "
@@ -233,8 +247,8 @@ def generate(plan, mode, load):
             w(f"{ind}# M{p.l + 1} = ({' '.join(f'{_lit(v)}·A{q // t}{q % t}' for q, v in p.a)}) · ({' '.join(f'{_lit(v)}·B{q // t}{q % t}' for q, v in p.b)})")
             w(f"{ind}acc = tl.zeros((BM, BN), dtype=tl.float32)")
             # Operand sources: (kind, q or sum index)
-            a_src = [("S", p.ia)] if (mode == "presum" and p.ia is not None) else [("Q", q) for q, _ in p.a]
-            b_src = [("S", p.ib)] if (mode == "presum" and p.ib is not None) else [("Q", q) for q, _ in p.b]
+            a_src = [("S", p.ia)] if (mode != "fused" and p.ia is not None) else [("Q", q) for q, _ in p.a]
+            b_src = [("S", p.ib)] if (mode != "fused" and p.ib is not None) else [("Q", q) for q, _ in p.b]
             a_cf = [1] if a_src[0][0] == "S" else [v for _, v in p.a]
             b_cf = [1] if b_src[0][0] == "S" else [v for _, v in p.b]
             if load == "ptr":
@@ -284,7 +298,7 @@ def generate(plan, mode, load):
         L.extend(PERSISTENT_SRC.splitlines())
         w("")
         w("")
-    if mode in ("presum", "persistent"):
+    if mode != "fused":
         for side, sums, X, S, rows, cols, ld in (("a", plan.sa, "A", "SA", "Mq", "Kq", "lda"), ("b", plan.sb, "B", "SB", "Kq", "Nq", "ldb")):
             w("@triton.jit")
             w(f"def enc_{side}({X}, {S}, Mq, Nq, Kq, {ld}, BI: tl.constexpr, BJ: tl.constexpr):")
@@ -374,6 +388,7 @@ CONFIGS = {
     "256x32s4": dict(BM=128, BN=256, BK=32, num_warps=8, num_stages=4, GROUP_M=8),
     "128x64s3": dict(BM=128, BN=128, BK=64, num_warps=8, num_stages=3, GROUP_M=8),
     "128x64s4w4": dict(BM=128, BN=128, BK=64, num_warps=4, num_stages=4, GROUP_M=8),
+    "128x64s3w4": dict(BM=128, BN=128, BK=64, num_warps=4, num_stages=3, GROUP_M=8),  # 96 KB: 2 programs an SM
 }
 GEN_DIR = os.environ.get("FMM_TRITON_GEN", os.path.join(os.path.expanduser("~"), ".cache", "stlkit-fmm-triton"))
 _MODULES = {}
@@ -418,7 +433,8 @@ class FmmTriton:
         self.plan = scheme if isinstance(scheme, Plan) else Plan(scheme)
         self.mode, self.load = mode, load
         self.mod = _module(self.plan, mode, load)
-        self.kernels = [getattr(self.mod, f"group_{g}") for g in range(len(self.plan.groups))] if mode != "persistent" else []
+        self.groups = launch_groups(self.plan, mode)
+        self.kernels = [getattr(self.mod, f"group_{g}") for g in range(len(self.groups))]
         self._scratch, self._tab_key, self._cnt = {}, None, None
 
     def check(self, A, B, cfg):
@@ -431,6 +447,8 @@ class FmmTriton:
         Mq, Kq, Nq = M // t, K // t, N // t
         if M % t or K % t or N % t or Mq % cfg["BM"] or Nq % cfg["BN"] or Kq % cfg["BK"]:
             raise ValueError(f"{M}×{K}×{N}: t = {t} and blocks {cfg['BM']}×{cfg['BN']}×{cfg['BK']} must divide the block sizes {Mq}×{Kq}×{Nq}")
+        if self.mode != "fused" and (self.plan.sa or self.plan.sb) and (Mq % 32 or Kq % 128 or Nq % 128):
+            raise ValueError(f"the operand-sum pass needs 32 | {Mq} and 128 | {Kq}, {Nq}")
         if max(A.numel(), B.numel(), M * N, (len(self.plan.sa) + 1) * Mq * Kq, (len(self.plan.sb) + 1) * Kq * Nq) >= 2 ** 31:
             raise ValueError("sizes beyond 2^31 elements need 64-bit offsets")
         return M, K, N, Mq, Kq, Nq
@@ -488,7 +506,7 @@ class FmmTriton:
         if self.load == "tma":
             _tma_allocator()
         SA, SB = A, B  # placeholders where no sums are needed
-        if self.mode in ("presum", "persistent") and (self.plan.sa or self.plan.sb):
+        if self.mode != "fused" and (self.plan.sa or self.plan.sb):
             if A.stride(0) != K or B.stride(0) != N:
                 raise ValueError("presum modes need contiguous A and B")
             if products_only and self._scratch:
@@ -512,7 +530,7 @@ class FmmTriton:
             return C
         tiles = (Mq // cfg["BM"]) * (Nq // cfg["BN"])
         nra, nrb = max(-(-len(self.plan.sa) // self.plan.t), 1), max(-(-len(self.plan.sb) // self.plan.t), 1)
-        for g, kern in zip(self.plan.groups, self.kernels):
+        for g, kern in zip(self.groups, self.kernels):
             ck = kern[(len(g) * tiles,)](A, B, C, SA, SB, Mq, Nq, Kq, A.stride(0), B.stride(0), C.stride(0), nra, nrb,
                                          BM=cfg["BM"], BN=cfg["BN"], BK=cfg["BK"], GROUP_M=cfg["GROUP_M"],
                                          num_warps=cfg["num_warps"], num_stages=cfg["num_stages"])
@@ -534,19 +552,21 @@ class FmmTriton:
 def describe(fmm):
     p = fmm.plan
     ops, rmw = p.additions()
-    return (f"{p.name}: {len(p.groups)} launches {[[q.l + 1 for q in g] for g in p.groups]}, operand additions {ops} "
-            f"({'in the GEMM loads' if fmm.mode == 'fused' else f'{len(p.sa)}+{len(p.sb)} sums written first'}), output read-add-writes {rmw}")
+    launches = ("1 persistent launch (products in order " + str([q.l + 1 for q in p.products]) + ", per-tile counters order the epilogues)"
+                if fmm.mode == "persistent" else f"{len(fmm.groups)} launches {[[q.l + 1 for q in g] for g in fmm.groups]}")
+    sums = "operand sums in the GEMM loads" if fmm.mode == "fused" else f"{len(p.sa)}+{len(p.sb)} operand sums written first by one pass over A and one over B"
+    return f"{p.name}: {launches}; {ops} operand additions ({sums}); {rmw} output read-add-writes in the epilogues"
 
 
 # ------------------------------------------------------------------------------ measuring --------
 DEFAULT_VARIANTS = [
     # scheme:mode:load:config. gemm_t1_r1 is the plain Triton GEMM from the same generator.
-    "gemm_t1_r1:persistent:ptr:256x64s3", "gemm_t1_r1:persistent:ptr:256x64s4", "gemm_t1_r1:fused:ptr:256x64s4",
-    "gemm_t1_r1:fused:tma:256x64s3",
-    "strassen_t2_r7:persistent:ptr:256x64s3", "strassen_t2_r7:persistent:ptr:256x64s4",
-    "strassen_t2_r7:presum:ptr:256x64s4", "strassen_t2_r7:fused:ptr:256x32s4",
-    "winograd_t2_r7:persistent:ptr:256x64s4",
-    "generated/strassen2_t4_r49.json:persistent:ptr:256x64s3", "generated/strassen2_t4_r49.json:persistent:ptr:256x64s4",
+    "gemm_t1_r1:sequential:ptr:256x64s4", "gemm_t1_r1:sequential:tma:256x64s3", "gemm_t1_r1:sequential:ptr:128x64s3w4",
+    "strassen_t2_r7:fused:ptr:256x32s4",
+    "strassen_t2_r7:presum:ptr:256x64s4", "strassen_t2_r7:sequential:ptr:256x64s4", "strassen_t2_r7:sequential:tma:256x64s3",
+    "strassen_t2_r7:sequential:ptr:128x64s3w4", "strassen_t2_r7:persistent:ptr:256x64s4",
+    "winograd_t2_r7:sequential:ptr:256x64s4", "winograd_t2_r7:presum:ptr:256x64s4",
+    "generated/strassen2_t4_r49.json:persistent:ptr:256x64s4",
 ]
 
 
@@ -579,7 +599,7 @@ def main():
     ap.add_argument("--size", type=int, default=16384, help="M = K = N of the timed shape")
     ap.add_argument("--check-size", type=int, default=2048, help="every variant is first checked at this size too")
     ap.add_argument("--variants", nargs="*", default=DEFAULT_VARIANTS,
-                    help="SCHEME:MODE:LOAD:CONFIG, SCHEME a built-in name or a scheme JSON, MODE fused|presum|persistent, "
+                    help=f"SCHEME:MODE:LOAD:CONFIG, SCHEME a built-in name or a scheme JSON, MODE one of {MODES}, "
                          f"LOAD ptr|tma, CONFIG one of {list(CONFIGS)}")
     gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generated")
     ap.add_argument("--cuda", nargs="*", default=[os.path.join(gen, "strassen_t2_r7_stl.cu"), os.path.join(gen, "strassen2_t4_r49_stl.cu")],
@@ -689,7 +709,7 @@ def main():
         kernel = "triton-gemm" if is_gemm else f"triton-fmm-1level-{mode}"
         meta = dict(config=dict(CONFIGS[cfg], name=cfg, load=load), fused=not is_gemm)
         if not is_gemm:
-            meta.update(t=plan.t, r=plan.r, scheme=sch, placeholder=False)
+            meta.update(t=plan.t, r=plan.r, scheme=plan.name, placeholder=False)
         if warm.get(job) or isinstance(small.get(job), str):
             rec.add(kernel=f"{kernel}[{cfg},{load}]", error=warm.get(job) or small.get(job), cublas_ms=ms0, **meta, **base)
             continue
@@ -699,7 +719,7 @@ def main():
             rec.add(kernel=f"{kernel}[{cfg},{load}]", error=f"time budget {a.budget_s}s used up", cublas_ms=ms0, **meta, **base)
             continue
         diag = {}
-        if mode in ("presum", "persistent") and (plan.sa or plan.sb):
+        if mode != "fused" and (plan.sa or plan.sb):
             try:  # where the time goes: the operand-sum pass alone, the products alone (sums given)
                 q = n // plan.t
                 fmm(X, W, out=Z, config=CONFIGS[cfg])

@@ -8,7 +8,8 @@ semi-structured sparsity (cuSPARSELt default and best algorithm id, CUTLASS). Pe
 plain PyTorch STL, STL as 3 cuBLAS calls on tile-major activations, the bare batched GEMM of the r
 products (the ceiling), Triton unfused (encode, cuBLAS bmm, decode) and decode-fused (several block
 shapes and loop/epilogue forms), the generated CUDA unfused and fused (mma.sync) kernels, and for
-exact schemes the one-level fast-matmul driver. Each kernel is first checked against the float64
+exact schemes the one-level fast-matmul driver through cuBLAS (generated CUDA) and in Triton with the
+additions fused (fmm_triton.py: triton-fmm-1level). Each kernel is first checked against the float64
 evaluation of the same operator (rel_error) and against the float64 XW (rel_error_vs_matmul), its
 output poisoned with NaN beforehand; then timed (median of CUDA-event times after warm-up). A
 failure is recorded with its message and the run goes on. Schemes come from generated/manifest.json
@@ -25,6 +26,10 @@ import torch
 import stlbench as sb
 from stlbench import rel
 
+# One level of an exact scheme in Triton with the additions fused (fmm_triton.py): mode, loads and
+# block shape per t, the fastest measured at 16384³ on an H200 (bench/results/*-fmm-triton.json).
+TRITON_FMM = {2: ("sequential", "ptr", "256x64s4"), 4: ("persistent", "ptr", "256x64s4")}
+
 SHAPES = [(8192, 8192, 8192), (4096, 4096, 4096), (16384, 2048, 5632), (16384, 5632, 2048), (16384, 2048, 2048)]
 FMM_SHAPE = (16384, 16384, 16384)
 
@@ -38,6 +43,7 @@ def args_():
     ap.add_argument("--no-fmm-shape", action="store_true", help=f"skip the extra {FMM_SHAPE} fast-matmul shape")
     ap.add_argument("--no-cuda", action="store_true")
     ap.add_argument("--no-triton", action="store_true")
+    ap.add_argument("--no-triton-fmm", action="store_true", help="skip triton-fmm-1level (fmm_triton.py) for exact schemes")
     ap.add_argument("--no-sparse", action="store_true")
     ap.add_argument("--explore", default="all", choices=["all", "default"], help="fused Triton variants tried at the first shape")
     ap.add_argument("--budget-s", type=float, default=330.0, help="start no new shape/scheme block after this many seconds")
@@ -64,6 +70,19 @@ def main():
                 so = f"/tmp/stl_build/{s.name}.so"
                 builds[s.name] = (sb.start_nvcc(os.path.join(a.generated, s.cuda_file), so, so + ".log"), so)
     libs = {}
+    # Triton one-level fast matmul: compile its kernels in parallel processes (Triton's disk cache)
+    # before anything is timed, so that compiling neither delays nor disturbs the measurements.
+    fmm_ok = not (a.no_triton or a.no_triton_fmm)
+    if fmm_ok and any(s.exact and s.t in TRITON_FMM for s in schemes):
+        import fmm_triton as ft
+        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing as mp
+        jobs = [(s.path, *TRITON_FMM[s.t]) for s in schemes if s.exact and s.t in TRITON_FMM]
+        t0 = time.time()
+        with ProcessPoolExecutor(max_workers=min(8, len(jobs)), mp_context=mp.get_context("spawn")) as ex:
+            for job, (err, stats) in ex.map(ft._warm_one, jobs):
+                rec.say(f"compiled triton-fmm {job}: {err or stats}")
+        rec.say(f"triton-fmm kernels compiled in {time.time() - t0:.1f}s")
 
     def cuda_lib(s):
         if s.name not in libs:
@@ -136,6 +155,13 @@ def main():
                 traceback.print_exc(file=rec.log)
                 rec.add(kernel="scheme-setup", t=s.t, r=s.r, scheme=s.name, error=f"{type(ex).__name__}: {ex}", **base)
             torch.cuda.empty_cache()
+            if fmm_ok and s.exact and s.t in TRITON_FMM:
+                try:
+                    triton_fmm(s, X, W, XW64, measure)
+                except Exception as ex:  # noqa: BLE001
+                    traceback.print_exc(file=rec.log)
+                    rec.add(kernel="triton-fmm-1level", fused=True, t=s.t, r=s.r, scheme=s.name, error=f"{type(ex).__name__}: {ex}", **base)
+                torch.cuda.empty_cache()
 
         ms1, mn1, reps = cublas()
         rec.add(kernel="cublas-repeat", median_ms=ms1, cublas_ms=cub, min_ms=mn1, reps=reps, note="cuBLAS again after this shape's kernels: the spread of the baseline", **base)
@@ -225,6 +251,24 @@ def run_scheme(a, s, X, W, XW64, measure, cuda_lib, best_fused, fmm_only):
             Pw = torch.empty((r, GM, GP), device=dev, dtype=torch.bfloat16)
             measure("cuda-fmm-1level", lambda: (lib.call("fmm_forward", X, W, Z, Aw, Bw, Pw, M, N, P), Z)[1], XW64, poison=[Z],
                     note="one level of the exact scheme on t×t blocks, products through cuBLAS; both operands encoded online", **m)
+
+
+def triton_fmm(s, X, W, XW64, measure):
+    """triton-fmm-1level: one level of the exact scheme on t×t blocks in Triton (fmm_triton.py):
+    the operand sums written by one pass over each input, the products as Triton GEMMs whose
+    epilogues add ±M_l into the output blocks. Skipped where the block shape does not divide."""
+    import fmm_triton as ft
+    mode, load, cfg_name = TRITON_FMM[s.t]
+    cfg = ft.CONFIGS[cfg_name]
+    (M, N), P = X.shape, W.shape[1]
+    if M % (s.t * cfg["BM"]) or P % (s.t * cfg["BN"]) or N % (s.t * cfg["BK"]):
+        return
+    fmm = ft.FmmTriton(ft.load_scheme(s.path), mode, load)
+    Z = torch.empty((M, P), device=X.device, dtype=X.dtype)
+    measure("triton-fmm-1level", lambda: fmm(X, W, out=Z, config=cfg), XW64, fused=True, poison=[Z], s=s,
+            config=dict(cfg, name=cfg_name, mode=mode, load=load), note=ft.describe(fmm))
+    del Z, fmm
+    torch.cuda.empty_cache()
 
 
 def triton_variants(a, s, X, Wh, Xh, Zh, Z, ref, measure, best_fused, m):
