@@ -9,6 +9,12 @@
  *        [--jobs N] [--only T] [--force] [--report]    (--report: only rebuild the docs)
  *
  * Config: see search/configs/universal-pareto.json and search/configs/README.md.
+ *
+ * Conditioned runs (`maxKappa` in a run; search/configs/universal-conditioning.json): each bound K
+ * is one search (given starts: the stored results of the `init` folders at the same r), stored as
+ * t<T>-cond/r<RRR>-k<K>.json with κ and simulated bf16/fp16 errors in meta and summary; then per r
+ * the lowest-error one whose simulated bf16 error (unfused) is within `targetBf16Unfused` is copied
+ * to t<T>-cond/r<RRR>.json, and docs/conditioning.md is written (not the Pareto docs).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -17,20 +23,23 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSchemeJson, schemeToJson } from '../src/formats/json.ts';
 import { lowerBound } from '../src/universal/bounds.ts';
-import { paretoMarkdown, paretoSvg, type ParetoEntry } from '../src/universal/report.ts';
+import { conditioningMarkdown, paretoMarkdown, paretoSvg, type ConditioningRow, type ParetoEntry } from '../src/universal/report.ts';
+import { lowPrecisionMeta } from '../src/universal/condition.ts';
 import { universalSearch } from '../src/universal/search.ts';
 import { certifiedError, padRational, schemeFactors, floatScheme, resizeFactors } from '../src/universal/tile.ts';
 import type { Fraction } from '../src/field/index.ts';
 import type { Scheme } from '../src/scheme/index.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
 
-interface Run { t: number; r: number[] | string; timeLimitSec: number; maxCoef?: number }
-interface Config { results: string; docs: string; seed: number; jobs?: number; runs: Run[] }
+interface Run { t: number; r: number[] | string; timeLimitSec: number; maxCoef?: number; maxKappa?: number | number[]; init?: string[] }
+interface Config { results: string; docs: string; seed: number; jobs?: number; runs: Run[]; targetBf16Unfused?: number }
+/** One conditioned search (a --cond-job worker). */
+interface CondJob { t: number; r: number; limitSec: number; maxKappa: number; maxCoef?: number; init?: string[] }
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { jobs: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, report: { type: 'boolean' }, one: { type: 'string' } },
+  options: { jobs: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, report: { type: 'boolean' }, one: { type: 'string' }, 'cond-job': { type: 'string' } },
 });
 
 const ranks = (r: number[] | string) => (Array.isArray(r) ? r : r.split(',').flatMap((part) => {
@@ -71,6 +80,91 @@ function one(dir: string, t: number, r: number, seed: number, limitSec: number, 
   };
   writeFileAtomic(summaryFile(dir, sub, r), JSON.stringify(entry, null, 1) + '\n');
   console.log(line);
+}
+
+/** Conditioned results: t<T>-cond/r<RRR>-k<K>[-c<C>].json. */
+const condFolder = (t: number) => `t${t}-cond`;
+const condTag = (j: { maxKappa: number; maxCoef?: number }) => `k${j.maxKappa}${j.maxCoef === undefined ? '' : `-c${j.maxCoef}`}`;
+const condFile = (dir: string, t: number, r: number, tag: string, ext: string) => join(dir, condFolder(t), `r${String(r).padStart(3, '0')}-${tag}${ext}`);
+
+/** Worker: one conditioned search; store it if it beats what is stored for the same bound. */
+function oneConditioned(dir: string, seed: number, j: CondJob): void {
+  const initial = (j.init ?? []).map((sub) => resultFile(dir, sub, j.r)).filter(existsSync)
+    .map((f) => ({ label: relative(ROOT, f), scheme: parseSchemeJson(readFileSync(f, 'utf8')) as Scheme<unknown> }));
+  const res = universalSearch({ t: j.t, r: j.r, seed, timeLimitMs: j.limitSec * 1000, maxKappa: j.maxKappa, maxCoef: j.maxCoef, initial });
+  const s = res.best.scheme as Scheme<unknown>;
+  const cert = certifiedError(s);
+  const low = lowPrecisionMeta(s);
+  const tag = condTag(j);
+  const line = `t=${j.t} r=${j.r} κ ≤ ${j.maxKappa}${j.maxCoef === undefined ? '' : ` |coef| ≤ ${j.maxCoef}`}: ${cert.text}, κ ${low.kappa.toFixed(3)}, bf16 ${(100 * low.bf16Fused).toFixed(2)}% fused / ${(100 * low.bf16Unfused).toFixed(2)}% unfused (${res.best.family}; ${res.tasks} refinements, ${(res.ms / 1000).toFixed(0)} s)`;
+  const sumFile = condFile(dir, j.t, j.r, tag, '.summary.json');
+  const old = existsSync(sumFile) ? (JSON.parse(readFileSync(sumFile, 'utf8')) as ParetoEntry) : null;
+  if (old && old.error <= cert.value) {
+    console.log(`${line}; kept the stored ${old.error}`);
+    return;
+  }
+  const command = ['stlkit universal', `--t ${j.t}`, `--r ${j.r}`, `--seed ${seed}`, `--time-limit ${j.limitSec}`, ...(j.maxCoef === undefined ? [] : [`--max-coef ${j.maxCoef}`]), `--max-kappa ${j.maxKappa}`, ...(initial.length ? [`--init ${initial.map((x) => x.label).join(' ')}`] : [])].join(' ');
+  mkdirSync(join(dir, condFolder(j.t)), { recursive: true });
+  const file = condFile(dir, j.t, j.r, tag, '.json');
+  writeFileAtomic(file, schemeToJson({ ...s, meta: { ...s.meta, ...low, maxKappa: j.maxKappa, ...(j.maxCoef === undefined ? {} : { maxCoef: j.maxCoef }), seed, command } } as Scheme<unknown>));
+  const entry: ParetoEntry = {
+    t: j.t, r: j.r, ...(j.maxCoef === undefined ? {} : { maxCoef: j.maxCoef }), maxKappa: j.maxKappa, error: cert.value, exact: cert.exact ? cert.exact.toFraction() : null, field: s.fieldTag,
+    ...low, command,
+    family: res.best.family, label: res.best.label, how: res.best.how,
+    bound: res.bound ? { value: res.bound.value.toFraction(), reason: res.bound.reason } : null,
+    seed, timeLimitSec: j.limitSec, ms: Math.round(res.ms), tasks: res.tasks, maxAbs: maxAbs(s), file: relative(ROOT, file),
+    families: res.families.map((f) => ({ ...f, bestStart: f.bestStart && { ...f.bestStart, exact: f.bestStart.exact?.toFraction() ?? null } })),
+  };
+  writeFileAtomic(sumFile, JSON.stringify(entry, null, 1) + '\n');
+  console.log(line);
+}
+
+/** Per r: the lowest-error conditioned result within the bf16 target becomes t<T>-cond/r<RRR>.json. */
+function pickConditioned(dir: string, t: number, target: number): void {
+  const sub = condFolder(t);
+  if (!existsSync(join(dir, sub))) return;
+  const all = readdirSync(join(dir, sub)).filter((f) => /^r\d+-.*\.summary\.json$/.test(f)).map((f) => JSON.parse(readFileSync(join(dir, sub, f), 'utf8')) as ParetoEntry);
+  for (const r of [...new Set(all.map((e) => e.r))].sort((a, b) => a - b)) {
+    const ok = all.filter((e) => e.r === r && (e.bf16Unfused ?? Infinity) <= target).sort((a, b) => a.error - b.error);
+    if (!ok.length) {
+      console.log(`t=${t} r=${r}: no conditioned result within ${(100 * target).toFixed(2)}% (bf16, unfused)`);
+      continue;
+    }
+    const e = ok[0];
+    const file = resultFile(dir, sub, r);
+    writeFileAtomic(file, readFileSync(join(ROOT, e.file), 'utf8'));
+    writeFileAtomic(summaryFile(dir, sub, r), JSON.stringify({ ...e, file: relative(ROOT, file), chosen: { bf16Unfused: target, from: e.file } }, null, 1) + '\n');
+    console.log(`t=${t} r=${r}: chose ${e.file} (e ${e.error.toFixed(4)}, κ ${e.kappa?.toFixed(3)}, bf16 unfused ${(100 * (e.bf16Unfused ?? NaN)).toFixed(2)}%)`);
+  }
+}
+
+/** docs/conditioning.md from the conditioned folders, with the unbounded and |coef|-bounded results as reference rows. */
+function conditioningReport(config: Pick<Config, 'docs'>, dir: string): void {
+  const rows: ConditioningRow[] = [];
+  const row = (t: number, r: number, what: string, file: string, chosen = false): ConditioningRow => {
+    const s = parseSchemeJson(readFileSync(file, 'utf8')) as Scheme<unknown>;
+    const low = lowPrecisionMeta(s);
+    return { t, r, what, error: certifiedError(s).value, ...low, maxAbs: maxAbs(s), file: relative(ROOT, file), chosen };
+  };
+  for (const sub of readdirSync(dir).filter((d) => /^t\d+-cond$/.test(d))) {
+    const t = Number(sub.slice(1, sub.indexOf('-')));
+    const conds = readdirSync(join(dir, sub)).filter((f) => /^r\d+-.*\.summary\.json$/.test(f)).map((f) => JSON.parse(readFileSync(join(dir, sub, f), 'utf8')) as ParetoEntry);
+    for (const r of [...new Set(conds.map((e) => e.r))].sort((a, b) => a - b)) {
+      for (const [ref, what] of [[`t${t}`, `unbounded (t${t})`], [`t${t}-c2`, `\\|coef\\| ≤ 2 (t${t}-c2)`]] as const) {
+        const f = resultFile(dir, ref, r);
+        if (existsSync(f)) rows.push(row(t, r, what, f));
+      }
+      const chosen = existsSync(summaryFile(dir, sub, r)) ? (JSON.parse(readFileSync(summaryFile(dir, sub, r), 'utf8')) as ParetoEntry).chosen?.from : undefined;
+      for (const e of conds.filter((x) => x.r === r).sort((a, b) => (b.maxKappa ?? 0) - (a.maxKappa ?? 0))) {
+        rows.push(row(t, r, `κ ≤ ${e.maxKappa}${e.maxCoef === undefined ? '' : `, \\|coef\\| ≤ ${e.maxCoef}`}${e.file === chosen ? ' (chosen)' : ''}`, join(ROOT, e.file), e.file === chosen));
+      }
+    }
+  }
+  const docs = join(ROOT, config.docs);
+  mkdirSync(docs, { recursive: true });
+  const intro = readFileSync(join(ROOT, 'search/configs/universal-conditioning.intro.md'), 'utf8').trimEnd();
+  writeFileAtomic(join(docs, 'conditioning.md'), conditioningMarkdown(rows, intro) + '\n');
+  console.log(`wrote ${config.docs}/conditioning.md: ${rows.length} rows`);
 }
 
 function maxAbs(s: Scheme<unknown>): number {
@@ -151,11 +245,53 @@ function report(config: Pick<Config, 'docs'>, dir: string): void {
   console.log(`wrote ${config.docs}/pareto.{json,md,svg}: ${entries.length} results`);
 }
 
+async function conditionedMain(config: Config, configPath: string, dir: string): Promise<void> {
+  const target = config.targetBf16Unfused ?? 0.02;
+  if (!values.report) {
+    const todo: CondJob[] = [];
+    for (const run of config.runs) {
+      if (values.only && String(run.t) !== values.only) continue;
+      for (const r of ranks(run.r)) for (const K of [run.maxKappa!].flat()) {
+        const j: CondJob = { t: run.t, r, limitSec: run.timeLimitSec, maxKappa: K, ...(run.maxCoef === undefined ? {} : { maxCoef: run.maxCoef }), ...(run.init ? { init: run.init } : {}) };
+        const f = condFile(dir, run.t, r, condTag(j), '.summary.json');
+        const old = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as ParetoEntry) : null;
+        if (!values.force && old && old.timeLimitSec >= run.timeLimitSec) continue;
+        todo.push(j);
+      }
+    }
+    const jobs = Number(values.jobs ?? config.jobs ?? cpus().length);
+    console.log(`${todo.length} conditioned searches, ${jobs} at a time, seed ${config.seed}`);
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const j = todo[next++];
+        await new Promise<void>((done) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, configPath, '--cond-job', JSON.stringify(j)], { stdio: 'inherit', cwd: ROOT });
+          child.on('exit', (code) => {
+            if (code !== 0) {
+              console.error(`t=${j.t} r=${j.r} κ ≤ ${j.maxKappa}: the search exited with ${code}`);
+              process.exitCode = 1;
+            }
+            done();
+          });
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: jobs }, worker));
+  }
+  for (const t of new Set(config.runs.map((x) => x.t))) pickConditioned(dir, t, target);
+  conditioningReport(config, dir);
+}
+
 async function main(): Promise<void> {
   const [configPath] = positionals;
   if (!configPath) throw new Error('usage: node --import tsx search/universal-pareto.ts CONFIG.json [--jobs N] [--only T] [--force] [--report]');
   const config: Config = JSON.parse(readFileSync(configPath, 'utf8'));
   const dir = join(ROOT, config.results);
+  if (values['cond-job']) return oneConditioned(dir, config.seed, JSON.parse(values['cond-job']) as CondJob);
+  const conditioned = config.runs.some((x) => x.maxKappa !== undefined);
+  if (conditioned && config.runs.some((x) => x.maxKappa === undefined)) throw new Error('a config has either conditioned runs (maxKappa) or plain ones, not both');
+  if (conditioned) return conditionedMain(config, configPath, dir);
   if (values.one) {
     const [t, r, limit, maxCoef] = values.one.split(',').map(Number);
     return one(dir, t, r, config.seed, limit, Number.isFinite(maxCoef) ? maxCoef : undefined);

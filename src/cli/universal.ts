@@ -5,6 +5,9 @@ import type { Scheme } from '../scheme/index.ts';
 import { Progress } from '../search/progress.ts';
 import { describeBound } from '../universal/bounds.ts';
 import { universalSearch, type UniversalResult } from '../universal/search.ts';
+import { loadScheme } from '../formats/registry.ts';
+import { errorToKappa } from '../stl/lowprec.ts';
+import { lowPrecisionMeta } from '../universal/condition.ts';
 import { FAMILIES, type Family } from '../universal/starts.ts';
 import { certifiedError, showFraction } from '../universal/tile.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
@@ -36,6 +39,17 @@ function maxAbs(s: Scheme<unknown>): number {
   return m;
 }
 
+function commandLine(o: Record<string, unknown>, t: number, r: number, maxKappa: number): string {
+  const parts = ['stlkit universal', `--t ${t}`, `--r ${r}`, `--seed ${o.seed}`, `--time-limit ${o.timeLimit}`];
+  if (o.restarts !== undefined) parts.push(`--restarts ${o.restarts}`);
+  if (o.families) parts.push(`--families ${(o.families as string[]).join(',')}`);
+  if (o.maxCoef !== undefined) parts.push(`--max-coef ${o.maxCoef}`);
+  parts.push(o.maxBf16Error !== undefined ? `--max-bf16-error ${o.maxBf16Error}` : `--max-kappa ${maxKappa}`);
+  if (o.init) parts.push(`--init ${(o.init as string[]).join(' ')}`);
+  if (o.shared === false) parts.push('--no-shared');
+  return parts.join(' ');
+}
+
 export function universalCommand(program: Command, status: Status): void {
   program
     .command('universal')
@@ -47,12 +61,27 @@ export function universalCommand(program: Command, status: Status): void {
     .option('--restarts <n>', 'at most this many randomised restarts after the structured starts (reproducible runs)', parsePositiveInt)
     .option('--families <list>', `start families (comma-separated; default all: ${FAMILIES.join(',')})`, parseFamilies)
     .option('--max-coef <c>', 'accept only schemes whose largest |coefficient| (balanced per product) is at most c (for low-precision kernels)', parseTolerance)
+    .option('--max-kappa <k>', 'accept only schemes with conditioning κ ≤ k (bf16 rounding error ≈ 0.166%·√(3κ² + 1) unfused, √(2κ² + 1) fused); refinement adds the penalty μ·Σ‖u_l‖²‖v_l‖²‖w_l‖² with μ adapted to the bound', parseTolerance)
+    .option('--max-bf16-error <e>', 'the same bound stated as the predicted bf16 rounding error of the unfused kernel (products stored in bf16), e.g. 0.02: κ ≤ √(((e/σ)² − 1)/3), σ = 0.166%', parseTolerance)
+    .option('--init <files...>', 'refine these schemes first (family "given"; e.g. an earlier result to condition)')
     .option('--no-shared', 'do not read published schemes from ../shared/data/schemes')
     .option('-o, --output <file>', 'write the best scheme here (scheme JSON: field Q/Z when rational, R otherwise)')
     .action((o) => {
       const { t, r } = o as { t: number; r: number };
       if (t < 1 || r < 1) return status.badInput('--t and --r must be at least 1');
       if (t > 8) return status.badInput('--t above 8 is not supported (the tile tensor has t⁶ entries)');
+      if (o.maxKappa !== undefined && o.maxBf16Error !== undefined) return status.badInput('give --max-kappa or --max-bf16-error, not both');
+      let maxKappa: number | undefined = o.maxKappa;
+      if (o.maxBf16Error !== undefined) {
+        maxKappa = errorToKappa(o.maxBf16Error, { dtype: 'bf16', storeProducts: true });
+        if (!(maxKappa >= 1)) return status.badInput(`--max-bf16-error ${o.maxBf16Error} is below what even naive products reach (κ = 1 gives ${(100 * 0.00166 * 2).toFixed(2)}%)`);
+      }
+      const initial: { label: string; scheme: Scheme<unknown> }[] = [];
+      for (const f of (o.init ?? []) as string[]) {
+        const sc = status.guard(() => loadScheme(f), f);
+        if (!sc) return;
+        initial.push({ label: f, scheme: sc });
+      }
       printErr(`universal <${t},${t},${t}> rank ${r}: seed ${o.seed}, limit ${o.timeLimit} s${o.restarts !== undefined ? `, ${o.restarts} restarts` : ''}`);
       const progress = new Progress(`universal t=${t} r=${r}`);
       const limitMs = o.timeLimit * 1000;
@@ -61,13 +90,14 @@ export function universalCommand(program: Command, status: Status): void {
       try {
         res = universalSearch({
           t, r, seed: o.seed, timeLimitMs: limitMs, restarts: o.restarts, families: o.families, maxCoef: o.maxCoef,
+          ...(maxKappa !== undefined ? { maxKappa } : {}), ...(initial.length ? { initial } : {}),
           shared: o.shared === false ? null : undefined,
           onProgress: (p) => progress.update({ rank: r, bestRank: r, targetRank: r, rate: p.tasks / Math.max(1e-3, p.ms / 1000), rateUnit: 'starts/s', elapsedMs: p.ms, limitMs, note: `best e ${p.bestError.toFixed(6)} (${p.family})` }),
         });
       } catch (err) {
         progress.stop();
         // Only the coefficient bound can leave nothing to report (naive products have coefficient 1).
-        if (!/coefficients within/.test((err as Error).message)) throw err;
+        if (!/coefficients within|κ within/.test((err as Error).message)) throw err;
         printErr((err as Error).message);
         status.fail();
         return;
@@ -80,6 +110,12 @@ export function universalCommand(program: Command, status: Status): void {
       print(`isotropic error e = ${cert.text}; t³/r = ${(t ** 3 / r).toFixed(3)}; ${res.tasks} refinements in ${(res.ms / 1000).toFixed(1)} s`);
       print(`lower bound: ${describeBound(res.bound)}`);
       print(`largest |coefficient|: ${maxAbs(res.best.scheme as Scheme<unknown>).toPrecision(4)}${o.maxCoef !== undefined ? ` (bound ${o.maxCoef})` : ''}`);
+      if (maxKappa !== undefined) {
+        const sc = res.best.scheme as Scheme<unknown>;
+        const low = lowPrecisionMeta(sc);
+        print(`κ = ${low.kappa.toPrecision(4)} (bound ${maxKappa.toPrecision(4)}); predicted bf16 rounding error (simulated, 256², 3 seeds): fused ${(100 * low.bf16Fused).toFixed(2)}%, unfused ${(100 * low.bf16Unfused).toFixed(2)}%`);
+        res.best.scheme = { ...sc, meta: { ...sc.meta, ...low, maxKappa, seed: o.seed, command: commandLine(o, t, r, maxKappa) } } as typeof res.best.scheme;
+      }
       if (res.bound && cert.value < res.bound.value.valueOf() - 1e-12) {
         printErr('internal check failed: the error is below a proven lower bound');
         status.fail();

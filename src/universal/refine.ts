@@ -1,6 +1,7 @@
 import { alsHalfStep, alsWork } from '../search/als/als.ts';
 import { lmRun } from '../search/als/lm.ts';
 import { balance, copyFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { refineConditioned } from './condition.ts';
 import { floatError, gramError } from './tile.ts';
 
 /**
@@ -37,6 +38,12 @@ export interface RefineOptions {
    * fading to 0, LM polishing is skipped, and the point returned is balanced.
    */
   maxCoef?: number;
+  /**
+   * Accept only points whose conditioning κ (src/stl/lowprec.ts: the bf16 rounding amplification)
+   * is ≤ this: refinement then runs on ‖T − T̂‖² + μ·Σ_l ‖u_l‖²‖v_l‖²‖w_l‖² with μ adapted to the
+   * bound (condition.ts), LM polishing is skipped, and the point returned is balanced.
+   */
+  maxKappa?: number;
 }
 
 export interface RefineResult {
@@ -66,6 +73,13 @@ export function balancedMaxAbs(P: CpProblem, F: Factors): number {
 }
 
 export function refine(P: CpProblem, F: Factors, opts: RefineOptions = {}): RefineResult {
+  if (opts.maxKappa !== undefined) {
+    const res = refineConditioned(P, F, {
+      maxKappa: opts.maxKappa, maxCoef: opts.maxCoef, coefOf: balancedMaxAbs, maxSweeps: opts.maxSweeps, deadline: opts.deadline,
+      stall: opts.stall, window: opts.window, abortAbove: opts.abortAbove, ...(opts.lambda !== undefined ? { lambda: opts.lambda } : {}),
+    });
+    return { error: res.error, sweeps: res.sweeps, lmIters: 0, acceptable: res.acceptable };
+  }
   const maxSweeps = opts.maxSweeps ?? 3000, deadline = opts.deadline ?? Infinity;
   const decay = opts.lambdaDecay ?? 0.9, stall = opts.stall ?? 1e-7, window = opts.window ?? 60;
   let lambda = opts.lambda ?? 1e-3;

@@ -9,6 +9,17 @@ export interface ParetoEntry {
   r: number;
   /** Set for searches that only accepted schemes with |coefficients| ≤ maxCoef. */
   maxCoef?: number;
+  /** Set for conditioned searches: only schemes with κ ≤ maxKappa were accepted (src/universal/condition.ts). */
+  maxKappa?: number;
+  /** Conditioned results: κ and the simulated rounding errors of the stored scheme (src/stl/lowprec.ts, 256², seeds 1–3). */
+  kappa?: number;
+  bf16Fused?: number;
+  bf16Unfused?: number;
+  fp16Unfused?: number;
+  /** The equivalent `stlkit universal` command. */
+  command?: string;
+  /** For a chosen scheme (rNNN.json of a conditioned folder): the bound it was picked under and the file it copies. */
+  chosen?: { bf16Unfused: number; from: string };
   /** Isotropic error of the stored scheme, recomputed from the file (exact value when rational). */
   error: number;
   exact: string | null;
@@ -93,4 +104,39 @@ export function paretoSvg(entries: ParetoEntry[]): string {
   const anyTame = entries.some((e) => e.maxCoef !== undefined);
   const legend: Series[] = [found, ...(anyTame ? [bounded] : []), bound, naive, ...(ts.includes(4) ? [ref] : [])].map((s) => ({ ...s, points: [] }));
   return linePlotSvg(panels, legend);
+}
+
+/** A row of the conditioning trade-off table: a stored scheme and its low-precision figures. */
+export interface ConditioningRow {
+  t: number;
+  r: number;
+  what: string;
+  error: number;
+  kappa: number;
+  bf16Fused: number;
+  bf16Unfused: number;
+  fp16Unfused: number;
+  maxAbs: number;
+  file: string;
+  chosen?: boolean;
+}
+
+const pct = (x: number) => (x >= 10 ? x.toExponential(1) : `${(100 * x).toFixed(2)}%`);
+const kap = (x: number) => (x >= 1e4 ? x.toExponential(1) : x.toFixed(2));
+
+/** docs/conditioning.md: per r, the reference schemes and the conditioned ones, by bound. */
+export function conditioningMarkdown(rows: ConditioningRow[], intro: string): string {
+  const lines = [intro, ''];
+  const keys = [...new Map(rows.map((x) => [`${x.t}|${x.r}`, [x.t, x.r] as const])).values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (const [t, r] of keys) {
+    lines.push(`## t = ${t}, r = ${r}`, '');
+    lines.push('| scheme | isotropic error | κ | bf16 fused | bf16 unfused | fp16 unfused | max \\|coef\\| | file |');
+    lines.push('|---|---|---|---|---|---|---|---|');
+    for (const x of rows.filter((y) => y.t === t && y.r === r)) {
+      const b = x.chosen ? '**' : '';
+      lines.push(`| ${b}${x.what}${b} | ${b}${x.error.toFixed(4)}${b} | ${kap(x.kappa)} | ${pct(x.bf16Fused)} | ${b}${pct(x.bf16Unfused)}${b} | ${pct(x.fp16Unfused)} | ${x.maxAbs < 100 ? x.maxAbs.toFixed(2) : x.maxAbs.toExponential(1)} | ${x.file} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
 }

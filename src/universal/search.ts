@@ -3,11 +3,12 @@ import type { Scheme } from '../scheme/index.ts';
 import { lmRun } from '../search/als/lm.ts';
 import { balance, copyFactors, randomFactors, type Factors } from '../search/als/problem.ts';
 import { Rng } from '../search/rng.ts';
+import { kappa } from '../stl/lowprec.ts';
 import { lowerBound, type LowerBound } from './bounds.ts';
 import { roundToRational } from './rational.ts';
 import { refine } from './refine.ts';
 import { FAMILIES, randomTruncation, structuredStarts, truncationSources, type Family, type Start } from './starts.ts';
-import { floatError, floatScheme, tileProblem } from './tile.ts';
+import { exactError, floatError, floatScheme, resizeFactors, schemeFactors, tileProblem } from './tile.ts';
 
 /**
  * Universal encoders: for (t, r), the least isotropic error of a rank-r scheme for <t,t,t> we can
@@ -36,6 +37,17 @@ export interface UniversalOptions {
    * coefficients. Refinement then keeps an adaptive norm penalty (refine.ts).
    */
   maxCoef?: number;
+  /**
+   * Only schemes whose conditioning κ = √(Σ_l ‖u_l‖²‖v_l‖²‖w_l‖² / ‖T̂‖²) is ≤ this may win: the
+   * rounding error of the bf16/fp16 STL kernels grows as σ·√(k·κ² + 1) (src/stl/lowprec.ts).
+   * Refinement then minimises ‖T − T̂‖² + μ·Σ_l ‖u_l‖²‖v_l‖²‖w_l‖² with μ adapted (condition.ts).
+   */
+  maxKappa?: number;
+  /**
+   * Schemes to refine first (family 'given'), e.g. an earlier result to condition: rank-r' schemes
+   * are cut to their first r products or padded with zero products.
+   */
+  initial?: readonly { label: string; scheme: Scheme<unknown> }[];
   onProgress?: (p: UniversalProgress) => void;
 }
 
@@ -81,15 +93,17 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
   const families = opts.families ?? FAMILIES;
   const maxTasks = opts.restarts ?? (opts.timeLimitMs === undefined ? 12 : Infinity);
   const maxSweeps = opts.maxSweeps ?? 20_000;
-  const reports = new Map<Family, FamilyReport>(families.map((f) => [f, { family: f, starts: 0, hops: 0, bestStart: null, refined: null }]));
+  const given = (opts.initial ?? []).map((g) => givenStart(P, g.label, g.scheme));
+  const reports = new Map<Family, FamilyReport>([...(given.length ? ['given' as const] : []), ...families].map((f) => [f, { family: f, starts: 0, hops: 0, bestStart: null, refined: null }]));
   let best: { family: Family; label: string; F: Factors; error: number } | null = null;
   let bestExact: { start: Start; error: Fraction } | null = null;
   let tasks = 0;
   // An exact start (error 0) cannot be improved on: stop searching.
   const solved = () => bestExact !== null && (bestExact as { error: Fraction }).error.n === 0n;
 
-  const maxCoef = opts.maxCoef;
-  const within = (sc: Scheme<Fraction>) => maxCoef === undefined || schemeMaxAbs(sc) <= maxCoef;
+  const maxCoef = opts.maxCoef, maxKappa = opts.maxKappa;
+  const bounded = maxCoef !== undefined || maxKappa !== undefined;
+  const within = (sc: Scheme<Fraction>) => (maxCoef === undefined || schemeMaxAbs(sc) <= maxCoef) && (maxKappa === undefined || kappa(sc as Scheme<unknown>) <= maxKappa);
   const run = (s: Start, isHop = false) => {
     const rep = reports.get(s.family)!;
     if (isHop) rep.hops++;
@@ -101,7 +115,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
     const F = copyFactors(s.factors);
     // Restarts that are far above the best after a few hundred sweeps seldom catch up: stop them.
     const abortAbove = best && !s.exact ? { sweep: 400, error: 1.1 * best.error + 0.02 } : undefined;
-    const res = refine(P, F, { maxSweeps, deadline: searchDeadline, abortAbove, maxCoef });
+    const res = refine(P, F, { maxSweeps, deadline: searchDeadline, abortAbove, maxCoef, maxKappa });
     if (!res.acceptable) return Infinity;
     if (rep.refined === null || res.error < rep.refined) rep.refined = res.error;
     if (!best || res.error < best.error) best = { family: s.family, label: s.label, F, error: res.error };
@@ -110,6 +124,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
     return res.error;
   };
 
+  for (const s of given) run(s);
   for (const s of structuredStarts(P, { shared: opts.shared, seed, deadline: searchDeadline, families })) {
     if ((performance.now() > searchDeadline && tasks > 0) || solved()) break;
     run(s);
@@ -148,7 +163,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
   // Polish the best float point (LM converges where ALS crawls), then try to make it rational.
   const b = best as { family: Family; label: string; F: Factors; error: number } | null;
   const ex = bestExact as { start: Start; error: Fraction } | null;
-  if (b && maxCoef === undefined && r * 3 * t * t <= 2500 && performance.now() < deadline) {
+  if (b && !bounded && r * 3 * t * t <= 2500 && performance.now() < deadline) {
     const G = copyFactors(b.F);
     const res = lmRun(P, G, { maxIters: 30, lambda: 0, tol: 1e-26, deadline: deadline - Math.min(limit / 12, 15_000), stallWindow: 6, stallFactor: 1 - 1e-10 });
     const e = floatError(P, G);
@@ -169,11 +184,28 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
       out = { family: b.family, label: b.label, error: floatError(P, b.F), exact: null, how: 'float64 (not rounded)', scheme: floatScheme(t, b.F, { source: `stlkit universal: ${b.family} start (${b.label}), refined by ALS/LM` }) };
     }
   } else {
-    throw new Error(maxCoef === undefined ? 'no start family produced a start' : `no scheme with coefficients within ${maxCoef} was found`);
+    if (!bounded) throw new Error('no start family produced a start');
+    const what = [maxCoef !== undefined ? `coefficients within ${maxCoef}` : '', maxKappa !== undefined ? `κ within ${maxKappa}` : ''].filter(Boolean).join(' and ');
+    throw new Error(`no scheme with ${what} was found`);
   }
-  const src = `stlkit universal --t ${t} --r ${r} --seed ${seed}: ${out.family} (${out.label}); ${out.how}`;
+  const flags = maxKappa === undefined ? '' : `${maxCoef !== undefined ? ` --max-coef ${maxCoef}` : ''} --max-kappa ${maxKappa}`;
+  const src = `stlkit universal --t ${t} --r ${r} --seed ${seed}${flags}: ${out.family} (${out.label}); ${out.how}`;
   out.scheme = { ...out.scheme, meta: { ...out.scheme.meta, source: src, isotropicError: out.exact ? out.exact.toFraction() : out.error } } as typeof out.scheme;
   return { t, r, seed, bound: lowerBound(t, r), families: [...reports.values()], best: out, tasks, ms: performance.now() - t0, solvedEarly: solved() };
+}
+
+/** A given scheme as a start (exact error when it is rational), resized to rank r. */
+function givenStart(P: ReturnType<typeof tileProblem>, label: string, s: Scheme<unknown>): Start {
+  const t = P.format[0], d = t * t;
+  const fmt = s.target.kind === 'matmul' ? s.target.format : null;
+  if (!fmt || fmt.some((x) => x !== t)) throw new Error(`${label}: a start for <${t},${t},${t}> must be a scheme for <${t},${t},${t}>`);
+  const factors = resizeFactors(schemeFactors(s), d, P.r);
+  if (s.field.name === 'Q' && s.U.length === P.r) {
+    const q = s as Scheme<Fraction>;
+    const e = exactError(q);
+    return { family: 'given', label, factors, error: e.valueOf(), exact: { scheme: q, error: e } };
+  }
+  return { family: 'given', label, factors, error: floatError(P, factors) };
 }
 
 function schemeMaxAbs(s: Scheme<Fraction>): number {

@@ -13,8 +13,9 @@ import { truncate } from './truncate.ts';
  * The structured start families (random starts are drawn in search.ts). Each start carries its
  * float factors and, when it is rational, the scheme over Q with its exact error.
  */
-export type Family = 'random' | 'naive' | 'embedded' | 'truncation' | 'strassen-block' | 'group';
+export type Family = 'random' | 'naive' | 'embedded' | 'truncation' | 'strassen-block' | 'group' | 'given';
 export const FAMILIES: readonly Family[] = ['random', 'naive', 'embedded', 'truncation', 'strassen-block', 'group'];
+// 'given' (schemes handed to the search as starts, UniversalOptions.initial) is not a default family.
 
 export interface Start {
   family: Family;
