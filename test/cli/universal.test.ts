@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { universalCommand } from '../../src/cli/universal.ts';
 import { Status } from '../../src/cli/status.ts';
 import { parseSchemeJson } from '../../src/formats/json.ts';
+import { kappa } from '../../src/stl/lowprec.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stlkit-universal-'));
@@ -79,6 +80,36 @@ describe('stlkit universal', () => {
     expect(again.value).toBeGreaterThanOrEqual(0.5 - 1e-12);
     expect(again.value).toBeLessThanOrEqual(55 / 64 + 1e-12);
   }, 30_000);
+
+  it('--max-kappa: the written scheme has κ within the bound and records κ, the bf16 errors and the command', { timeout: 30_000 }, async () => {
+    const f = join(dir, 'k25.json');
+    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '10', '--restarts', '3', '--max-kappa', '1.5', '--no-shared', '-o', f]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/κ = [\d.]+ \(bound 1\.500\); predicted bf16 rounding error \(simulated, 256², 3 seeds\): fused [\d.]+%, unfused [\d.]+%/);
+    const s = parseSchemeJson(readFileSync(f, 'utf8'), f);
+    expect(kappa(s)).toBeLessThanOrEqual(1.5 + 1e-9);
+    expect(s.meta).toMatchObject({ maxKappa: 1.5, seed: 1, command: 'stlkit universal --t 2 --r 5 --seed 1 --time-limit 10 --restarts 3 --max-kappa 1.5 --no-shared' });
+    expect(s.meta.kappa as number).toBeCloseTo(kappa(s), 12);
+    expect(s.meta.bf16Fused as number).toBeLessThan(s.meta.bf16Unfused as number);
+    // Given as a bf16 error bound (unfused): κ ≤ √(((e/σ)² − 1)/3).
+    const g = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '10', '--restarts', '2', '--max-bf16-error', '0.005', '--no-shared', '--init', f]);
+    expect(g.code, g.err).toBe(0);
+    expect(g.out).toMatch(/given +1/);
+    expect(g.out).toMatch(/\(bound 1\.6\d+\)/);
+    const both = await cli(['universal', '--t', '2', '--r', '5', '--max-kappa', '2', '--max-bf16-error', '0.01']);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/not both/);
+    const tiny = await cli(['universal', '--t', '2', '--r', '5', '--max-bf16-error', '0.001']);
+    expect(tiny.code).toBe(2);
+    expect(tiny.err).toMatch(/below what even naive products reach/);
+  });
+
+  it('without the new flags the output has no κ line (default behaviour unchanged)', { timeout: 30_000 }, async () => {
+    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '5', '--restarts', '1', '--no-shared']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toMatch(/κ/);
+    expect(r.out).not.toMatch(/given/);
+  });
 
   it('rejects bad arguments', async () => {
     expect((await cli(['universal', '--t', '0', '--r', '3'])).code).toBe(2);
