@@ -13,7 +13,8 @@
  * Set-up, idempotent (well under a second when everything is there):
  *  1. The notebooks' npm toolchain (tslab, vega, vega-lite), pinned in notebooks/package.json and
  *     notebooks/package-lock.json, installed by `npm ci` into notebooks/node_modules when that lockfile
- *     changed since the last install. It is kept out of the project's own dependencies on purpose:
+ *     changed since the last install (--ignore-scripts: zeromq's prebuilt addon is used, nothing is
+ *     compiled or downloaded). It is kept out of the project's own dependencies on purpose:
  *     tslab depends on @tslab/typescript-for-tslab, a TypeScript 5.0 fork whose `tsc` bin npm links
  *     in place of the project's TypeScript (node_modules/.bin/tsc), so `npx tsc` would type-check
  *     with 5.0 and fail.
@@ -57,8 +58,13 @@ function ensureToolchain() {
   if (existsSync(TSLAB) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === want) return 'up to date';
   // Under `npm run`, the npm that runs us; else npm from PATH.
   const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
+  // --ignore-scripts: the only install script in that tree is zeromq's (tslab's Jupyter transport),
+  // which only checks that its prebuilt addon loads and would compile libzmq from source otherwise;
+  // zeromq 6 ships the addons (linux x64/arm64, glibc and musl, N-API) inside its npm package.
   console.log('notebooks: npm ci in notebooks/ (tslab, vega, vega-lite)');
-  sh(npm[0], [...npm[1], 'ci', '--prefix', NOTEBOOKS, '--no-audit', '--no-fund']);
+  const t0 = performance.now();
+  sh(npm[0], [...npm[1], 'ci', '--prefix', NOTEBOOKS, '--ignore-scripts', '--no-audit', '--no-fund'], { quiet: true });
+  console.log(`notebooks: installed in ${seconds(t0)} s`);
   if (!existsSync(TSLAB)) throw new SetupError(`npm ci in notebooks/ did not install ${TSLAB}`);
   writeFileSync(STAMP, want + '\n');
   return 'installed now';
@@ -78,10 +84,14 @@ function jupyterVersion() {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function sh(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+/** Runs a command; with `quiet`, its output is shown only when it fails. */
+function sh(cmd, args, { quiet = false } = {}) {
+  const r = spawnSync(cmd, args, { stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
   if (r.error) throw new SetupError(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new SetupError(`${[cmd, ...args].join(' ')} exited with ${r.status ?? r.signal}`);
+  if (r.status !== 0) {
+    if (quiet) process.stderr.write(`${r.stdout}${r.stderr}`.split('\n').slice(-40).join('\n') + '\n');
+    throw new SetupError(`${[cmd, ...args].join(' ')} exited with ${r.status ?? r.signal}`);
+  }
 }
 
 /** Jupyter for PYTHON: present already, or Debian's packages installed now. */
@@ -100,8 +110,10 @@ function ensureJupyter(install) {
   const asRoot = (args) => (root ? ['env', args] : ['sudo', ['env', ...args]]);
   const apt = ['DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', '-qq'];
   console.log(`notebooks: installing ${DEBIAN_PACKAGES.join(', ')} (apt-get, no recommends)`);
-  sh(...asRoot([...apt, 'update']));
-  sh(...asRoot([...apt, 'install', '-y', '--no-install-recommends', ...DEBIAN_PACKAGES]));
+  const t0 = performance.now();
+  sh(...asRoot([...apt, 'update']), { quiet: true });
+  sh(...asRoot([...apt, 'install', '-y', '--no-install-recommends', ...DEBIAN_PACKAGES]), { quiet: true });
+  console.log(`notebooks: installed in ${seconds(t0)} s`);
   const installed = jupyterVersion();
   if (!installed) throw new SetupError(`${missing} even after installing ${DEBIAN_PACKAGES.join(' ')}`);
   return `nbconvert ${installed}, installed now`;
@@ -159,7 +171,7 @@ function execute(file) {
     `--ExecutePreprocessor.timeout=${TIMEOUT}`, '--ExecutePreprocessor.startup_timeout=120', '--ExecutePreprocessor.kernel_name=tslab',
     '--output-dir', OUT, '--output', output, file];
   const t0 = performance.now();
-  rmSync(join(OUT, `${name}.failed.ipynb`), { force: true });
+  for (const stale of [`${name}.ipynb`, `${name}.failed.ipynb`]) rmSync(join(OUT, stale), { force: true });
   const r = spawnSync(PYTHON, args([], name), { env, encoding: 'utf8' });
   if (r.status === 0) {
     console.log(`notebooks: ${name} ok (${seconds(t0)} s) -> notebooks/out/${name}.ipynb`);
