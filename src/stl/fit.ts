@@ -122,8 +122,8 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
   if (X.cols !== W.rows) throw new ShapeError(`cannot multiply ${X.rows}×${X.cols} by ${W.rows}×${W.cols}`);
   const lambda = opts.lambda ?? 0, fixedW = opts.fixedW ?? false;
   if (!(lambda >= 0)) throw new ShapeError(`the ridge λ must be ≥ 0, got ${lambda}`);
-  const split = splitTileRows(X.rows, t, opts.holdout ?? 0, opts.split ?? 'random', opts.seed ?? 1);
   if (X.rows === 0 || X.cols === 0 || W.cols === 0) throw new ShapeError(`nothing to fit on: X is ${X.rows}×${X.cols}, W is ${W.rows}×${W.cols}`);
+  const split = splitTileRows(X.rows, t, opts.holdout ?? 0, opts.split ?? 'random', opts.seed ?? 1);
   const raw = tileMoments(X, W, t, split.train);
   if (!(raw.zz > 0)) throw new ShapeError('XW is zero on the training rows: the relative error is undefined there');
   const m: TileMoments = scaleMoments(raw, raw.zz);
@@ -186,7 +186,8 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
   });
   const errorOn = (part: (typeof parts)[number], e: StlEncoders) => (part ? relErrorSq(stl(part.Xp, W, e).data, part.Z) : null);
   const errors = (e: StlEncoders): FitErrors => ({ train: errorOn(parts[0], e)!, heldOut: errorOn(parts[1], e) });
-  let before = errors(start), after = errors(enc);
+  const before = errors(start);
+  let after = errors(enc);
   // The moments are exact up to rounding; should the operator disagree at that level, keep the start.
   if (lambda === 0 && !(after.train <= before.train)) {
     const s = encodersOfFactors(factorsOfEncoders(start, r), t, r);
