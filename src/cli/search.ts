@@ -7,6 +7,9 @@ import { loadScheme } from '../formats/registry.ts';
 import { schemeToJson } from '../formats/json.ts';
 import { FlipState } from '../search/flip/state.ts';
 import { flipPool } from '../search/parallel/flip-pool.ts';
+import { cyclicPool } from '../search/parallel/cyclic-pool.ts';
+import type { CyclicSnapshot } from '../search/flip/cyclic.ts';
+import { cyclicInvariance } from '../search/flip/cyclic-check.ts';
 import { liftScheme } from '../search/lift.ts';
 import { loadCheckpoint, CheckpointError, type Checkpoint } from '../search/checkpoint.ts';
 import type { FlipSnapshot } from '../search/flip/walk.ts';
@@ -16,6 +19,11 @@ import { writeFileAtomic } from '../util/atomic.ts';
 import { parseFormat, parsePositiveInt, parseTolerance } from './args.ts';
 import { print, printErr } from './output.ts';
 import type { Status } from './status.ts';
+
+function parseSymmetry(s: string): 'none' | 'cyclic' {
+  if (s !== 'none' && s !== 'cyclic') throw new InvalidArgumentError(`expected none or cyclic, got "${s}"`);
+  return s;
+}
 
 function parseSearchField(s: string): 'Z2' | 'Z' | 'Q' {
   if (s !== 'Z2' && s !== 'Z' && s !== 'Q') throw new InvalidArgumentError(`expected Z2, Z or Q, got "${s}"`);
@@ -48,11 +56,13 @@ export function searchCommand(program: Command, status: Status): void {
     .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)
     .option('--start <file>', 'start from this scheme (reduced mod 2) instead of the naive algorithm')
     .option('--plateau <flips>', 'flips without a reduction before a plus transition', parsePositiveInt)
+    .option('--symmetry <kind>', 'none, or cyclic: walk only on schemes invariant under the cyclic Z3 action (square formats, Z2)', parseSymmetry, 'none')
     .option('--checkpoint <file>', 'write the walkers\' state here, atomically, every --checkpoint-every seconds')
     .option('--checkpoint-every <sec>', 'checkpoint interval', parseTolerance, 10)
     .option('--resume <file>', 'continue the search saved in this checkpoint')
     .option('-o, --output <file>', 'write the scheme here (only once verified)')
     .action(async (o) => {
+      if (o.symmetry === 'cyclic') return cyclicFlip(o, status);
       const [n, m, p] = o.format as [number, number, number];
       const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed };
       let resume: Checkpoint<FlipSnapshot> | undefined;
@@ -132,4 +142,71 @@ export function searchCommand(program: Command, status: Status): void {
       print(`found ${schemeName(r.scheme)} over ${r.scheme.fieldTag} (rank ${rank(r.scheme)})`);
       if (o.output) writeVerified({ ...r.scheme, meta: { ...r.scheme.meta, source: `stlkit search als --format ${n},${m},${p} --rank ${o.rank} --seed ${o.seed}` } }, o.output, status);
     });
+}
+
+/**
+ * search flip --symmetry cyclic: walks on Z3-invariant schemes (cyclicPool); the result is checked
+ * for invariance from the scheme alone (rotateScheme) before it is reported and written.
+ */
+interface FlipCliOptions {
+  format: [number, number, number];
+  field: 'Z2' | 'Z' | 'Q';
+  targetRank: number;
+  seed: number;
+  timeLimit: number;
+  workers?: number;
+  start?: string;
+  plateau?: number;
+  checkpoint?: string;
+  checkpointEvery: number;
+  resume?: string;
+  output?: string;
+}
+
+async function cyclicFlip(o: FlipCliOptions, status: Status): Promise<void> {
+  const [n, m, p] = o.format;
+  if (n !== m || m !== p) return status.badInput(`--symmetry cyclic needs a square format <n,n,n>, not <${n},${m},${p}>`);
+  if (o.field !== 'Z2') return status.badInput(`--symmetry cyclic searches over Z2 only, not ${o.field}`);
+  if (n * n > 26) return status.badInput(`--symmetry cyclic supports n ≤ 5, not <${n},${n},${n}>`);
+  if (o.start) return status.badInput('--symmetry cyclic starts from the naive algorithm; --start is not supported');
+  const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed, symmetry: 'cyclic' };
+  let resume: Checkpoint<CyclicSnapshot> | undefined;
+  if (o.resume) {
+    try {
+      resume = loadCheckpoint<CyclicSnapshot>(o.resume, 'flip-cyclic', params);
+    } catch (err) {
+      if (err instanceof CheckpointError) return status.badInput(err.message);
+      throw err;
+    }
+    if (o.workers && o.workers !== resume.workers.length) return status.badInput(`${o.resume}: holds ${resume.workers.length} walkers; resume with --workers ${resume.workers.length} or without --workers`);
+  }
+  const workers = resume?.workers.length ?? o.workers ?? cpus().length;
+  const resumed = resume ? `, resuming ${o.resume} (${(resume.elapsedMs / 1000).toFixed(1)} s, ${resume.workers.reduce((a, w) => a + w.counters.flips, 0)} flips, best rank ${Math.min(...resume.workers.map((w) => w.counters.bestRank))})` : '';
+  printErr(`search flip <${n},${n},${n}> over Z2 with cyclic symmetry: target rank ${o.targetRank}, seed ${o.seed}, ${workers} worker(s), limit ${o.timeLimit} s${resumed}`);
+  const progress = new Progress(`flip <${n},${n},${n}> cyclic`);
+  progress.start(o.timeLimit * 1000);
+  const result = await cyclicPool({
+    n, targetRank: o.targetRank, seed: o.seed, workers, timeLimitMs: o.timeLimit * 1000, resume,
+    walk: o.plateau ? { plateau: o.plateau } : undefined,
+    checkpoint: o.checkpoint ? { path: o.checkpoint, everyMs: o.checkpointEvery * 1000, params } : undefined,
+    onProgress: (q) => progress.update({ ...q, targetRank: o.targetRank, rateUnit: 'flips/s', limitMs: o.timeLimit * 1000 }),
+  });
+  progress.stop();
+  const secs = (result.elapsedMs / 1000).toFixed(1);
+  printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank} (${result.best.orbits} orbits + ${result.best.fixed.length} fixed)`);
+  if (!result.scheme) {
+    printErr(`no invariant scheme of rank ≤ ${o.targetRank} within ${o.timeLimit} s (best rank ${result.bestRank})${o.checkpoint ? `; resume with --resume ${o.checkpoint}` : ''}`);
+    status.fail();
+    return;
+  }
+  const inv = cyclicInvariance(result.scheme);
+  if (!inv.invariant) {
+    printErr('internal check failed: the result is not invariant under the cyclic Z3 action; nothing written');
+    status.fail();
+    return;
+  }
+  print(`found ${schemeName(result.scheme)} over Z2 in ${secs} s`);
+  print(`invariant under the cyclic Z3 action: yes (${inv.orbits} orbits + ${inv.fixed} fixed)`);
+  const source = `stlkit search flip --format ${n},${n},${n} --field Z2 --symmetry cyclic --target-rank ${o.targetRank} --seed ${o.seed}`;
+  if (o.output) writeVerified({ ...result.scheme, meta: { ...result.scheme.meta, source } }, o.output, status);
 }
