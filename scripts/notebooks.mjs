@@ -208,6 +208,8 @@ function main() {
     return 2;
   }
   mkdirSync(OUT, { recursive: true });
+  // A full run starts from an empty notebooks/out/ (but the kernel spec), so nothing there is stale.
+  if (positionals.length === 0) for (const f of readdirSync(OUT)) if (f !== 'jupyter') rmSync(join(OUT, f), { recursive: true, force: true });
   const t0 = performance.now();
   const failed = files.filter((f) => !execute(f)).map((f) => basename(f));
   const ok = files.length - failed.length;
