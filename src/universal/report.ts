@@ -121,7 +121,7 @@ export interface ConditioningRow {
   chosen?: boolean;
 }
 
-const pct = (x: number) => (x >= 10 ? x.toExponential(1) : `${(100 * x).toFixed(2)}%`);
+const pct = (x: number) => (!Number.isFinite(x) ? 'overflow' : x >= 10 ? x.toExponential(1) : `${(100 * x).toFixed(2)}%`);
 const kap = (x: number) => (x >= 1e4 ? x.toExponential(1) : x.toFixed(2));
 
 /** docs/conditioning.md: per r, the reference schemes and the conditioned ones, by bound. */
