@@ -275,6 +275,32 @@ def triton_fmm(s, X, W, XW64, measure):
     torch.cuda.empty_cache()
 
 
+def pipelined(mod, X, Wh, Z, chunks, split_ok, nstreams=2):
+    """STL as encode → bmm → decode on row blocks of X, alternating between CUDA streams: the
+    encode and decode are memory-bound and the bmm compute-bound, so running one block's stages
+    beside another's lets them share the GPU instead of taking turns. Buffers are per stream."""
+    M, P = X.shape[0], Z.shape[1]
+    rows = M // chunks
+    r, GN = Wh.shape[0], Wh.shape[1]
+    streams = [torch.cuda.Stream() for _ in range(nstreams)]
+    bufs = [(torch.empty((r, rows // mod.T, GN), device=X.device, dtype=X.dtype),
+             torch.empty((r, rows // mod.T, P // mod.T), device=X.device, dtype=X.dtype)) for _ in range(nstreams)]
+
+    def run():
+        cur = torch.cuda.current_stream()
+        for st in streams:
+            st.wait_stream(cur)
+        for c in range(chunks):
+            st, (xt, zh) = streams[c % nstreams], bufs[c % nstreams]
+            with torch.cuda.stream(st):
+                sl = slice(c * rows, (c + 1) * rows)
+                mod.decode(torch.bmm(mod.encode_x(X[sl], out=xt, split=split_ok), Wh, out=zh), out=Z[sl], joined=split_ok)
+        for st in streams:
+            cur.wait_stream(st)
+        return Z
+    return run
+
+
 def triton_variants(a, s, X, Wh, Xh, Zh, Z, ref, measure, best_fused, m):
     mod = sb.import_module(os.path.join(a.generated, s.triton_file), f"stl_{s.name}")
     if not s.matches(mod):
@@ -291,6 +317,13 @@ def triton_variants(a, s, X, Wh, Xh, Zh, Z, ref, measure, best_fused, m):
                 note="bmm + decode (stage 2+3)", **m)
     measure("triton-unfused", lambda: mod.decode(torch.bmm(mod.encode_x(X, out=Xt, split=split_ok), Wh, out=Zh), out=Z, joined=split_ok), ref,
             poison=[Z, Xt], note="Triton encode, cuBLAS bmm, Triton decode", **m)
+    for chunks in (4, 8):
+        if (M // s.t) % chunks == 0:
+            run = pipelined(mod, X, Wh, Z, chunks, split_ok)
+            measure(f"triton-pipelined[chunks={chunks}]", run, ref, poison=[Z],
+                    note=f"the three stages on {chunks} row blocks of X over 2 CUDA streams, so one block's memory-bound encode/decode overlaps another's bmm", **m)
+            del run
+            torch.cuda.empty_cache()
     # Decode-fused GEMM: explore block shapes and loop/epilogue forms once per t, then keep the best two.
     if s.t in best_fused:
         variants = best_fused[s.t]
