@@ -15,6 +15,7 @@ import { equivCommand } from './equiv.ts';
 import { symmetryCommand } from './symmetry.ts';
 import { codegenCommand } from './codegen.ts';
 import { universalCommand } from './universal.ts';
+import { fitCommand } from './fit.ts';
 import { VERSION } from './version.ts';
 
 
@@ -40,6 +41,7 @@ export function buildProgram(status: Status): Command {
   symmetryCommand(program, status);
   codegenCommand(program, status);
   universalCommand(program, status);
+  fitCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;
 }
