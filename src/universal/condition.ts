@@ -1,6 +1,6 @@
 import { alsWork, mttkrp, type AlsWork } from '../search/als/als.ts';
 import { cholesky, cholSolve, gramRows } from '../search/als/linalg.ts';
-import { balance, copyFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { balance, copyFactors, copyFactorsInto, extrapolateFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { kappa, kappaOfFactors, predictedRoundingError, productWeights } from '../stl/lowprec.ts';
 import { floatError, gramError } from './tile.ts';
@@ -117,13 +117,13 @@ export function refineConditioned(P: CpProblem, F: Factors, opts: ConditionOptio
   let it = 0;
   for (; it < maxSweeps; it++) {
     if ((it & 7) === 7 && performance.now() > deadline) break;
-    copyInto(prev, F);
+    copyFactorsInto(prev, F);
     for (const mode of [0, 1, 2] as const) conditionedHalfStep(P, F, mode, mu, lambda, w);
     if (it % 10 === 9) balance(P, F);
     if (it >= 2) {
       const fF = obj(F);
-      const G = extrapolate(prev, F, Math.cbrt(it + 1));
-      if (obj(G) < fF) copyInto(F, G);
+      const G = extrapolateFactors(prev, F, Math.cbrt(it + 1));
+      if (obj(G) < fF) copyFactorsInto(F, G);
     }
     const cur = gramError(P, F);
     if (!Number.isFinite(cur)) break;
@@ -135,19 +135,19 @@ export function refineConditioned(P: CpProblem, F: Factors, opts: ConditionOptio
     else lambda = lambda * 0.9 < 1e-12 ? 0 : lambda * 0.9;
     if (ok && cur < bestErr) {
       bestErr = cur;
-      copyInto(best, F);
+      copyFactorsInto(best, F);
     }
     if (it >= 200) history.push(bestErr);
     if (history.length > window && history[history.length - 1 - window] - bestErr < stall * Math.max(bestErr, 1e-12)) break;
     if (bestErr < 1e-28) break;
     if (opts.abortAbove && it === opts.abortAbove.sweep && bestErr > opts.abortAbove.error) break;
   }
-  copyInto(F, best);
+  copyFactorsInto(F, best);
   balance(P, F);
   let error = floatError(P, F);
   const acceptable = bestErr < Infinity;
   if (!acceptable || (startOk && !(error <= startErr))) {
-    copyInto(F, start);
+    copyFactorsInto(F, start);
     error = startErr;
   }
   return { error, kappa: factorKappa(P, F), sweeps: it, acceptable: acceptable || startOk, mu };
@@ -164,19 +164,4 @@ export interface LowPrecisionMeta {
 export function lowPrecisionMeta(s: Scheme<unknown>): LowPrecisionMeta {
   const sim = (dtype: 'bf16' | 'fp16', storeProducts: boolean) => predictedRoundingError(s, { dtype, storeProducts }).mean;
   return { kappa: kappa(s), bf16Fused: sim('bf16', false), bf16Unfused: sim('bf16', true), fp16Unfused: sim('fp16', true) };
-}
-
-function copyInto(dst: Factors, src: Factors): void {
-  dst.U.set(src.U);
-  dst.V.set(src.V);
-  dst.W.set(src.W);
-}
-
-function extrapolate(prev: Factors, cur: Factors, s: number): Factors {
-  const f = (p: Float64Array, c: Float64Array) => {
-    const out = new Float64Array(c.length);
-    for (let i = 0; i < c.length; i++) out[i] = p[i] + s * (c[i] - p[i]);
-    return out;
-  };
-  return { U: f(prev.U, cur.U), V: f(prev.V, cur.V), W: f(prev.W, cur.W) };
 }

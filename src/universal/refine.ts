@@ -1,6 +1,6 @@
 import { alsHalfStep, alsWork } from '../search/als/als.ts';
 import { lmRun } from '../search/als/lm.ts';
-import { balance, copyFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { balance, copyFactors, copyFactorsInto, extrapolateFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
 import { refineConditioned } from './condition.ts';
 import { floatError, gramError } from './tile.ts';
 
@@ -94,7 +94,7 @@ export function refine(P: CpProblem, F: Factors, opts: RefineOptions = {}): Refi
   let it = 0;
   for (; it < maxSweeps; it++) {
     if ((it & 7) === 7 && performance.now() > deadline) break;
-    copyInto(prev, F);
+    copyFactorsInto(prev, F);
     for (const mode of [0, 1, 2] as const) alsHalfStep(P, F, mode, lambda, 0, w);
     if (bounded) lambda = ok(F) ? lambda * decay : Math.min(1, Math.max(2 * lambda, 1e-6));
     else lambda = lambda * decay < 1e-12 ? 0 : lambda * decay;
@@ -102,55 +102,39 @@ export function refine(P: CpProblem, F: Factors, opts: RefineOptions = {}): Refi
     cur = gramError(P, F);
     if (it >= 2) {
       const s = Math.cbrt(it + 1);
-      const G = extrapolate(prev, F, s);
+      const G = extrapolateFactors(prev, F, s);
       const eG = gramError(P, G);
       if (eG < cur) {
-        copyInto(F, G);
+        copyFactorsInto(F, G);
         cur = eG;
       }
     }
     if (!Number.isFinite(cur)) break;
     if (cur < bestErr && ok(F)) {
       bestErr = cur;
-      copyInto(best, F);
+      copyFactorsInto(best, F);
     }
     if (lambda === 0 || (bounded && it >= 200)) history.push(bestErr);
     if (history.length > window && history[history.length - 1 - window] - bestErr < stall * Math.max(bestErr, 1e-12)) break;
     if (bestErr < 1e-28) break;
     if (opts.abortAbove && it === opts.abortAbove.sweep && bestErr > opts.abortAbove.error) break;
   }
-  copyInto(F, best);
+  copyFactorsInto(F, best);
   let lmIters = 0;
   const N = P.r * (P.a + P.b + P.c);
   if (!bounded && N <= (opts.polishMaxN ?? 300) && performance.now() < deadline) {
     const G = copyFactors(F);
     const res = lmRun(P, G, { maxIters: opts.polishIters ?? 40, lambda: 0, tol: 1e-26, deadline, stallWindow: 8, stallFactor: 1 - 1e-9 });
     lmIters = res.iters;
-    if (res.residual / P.tSq < floatError(P, F)) copyInto(F, G);
+    if (res.residual / P.tSq < floatError(P, F)) copyFactorsInto(F, G);
   }
   if (bounded) balance(P, F);
   let error = floatError(P, F);
   const acceptable = bestErr < Infinity;
   // The Gram error is only a guide: never hand back a point worse than an acceptable start.
   if (!acceptable || (startOk && !(error <= startErr))) {
-    copyInto(F, start);
+    copyFactorsInto(F, start);
     error = startErr;
   }
   return { error, sweeps: it, lmIters, acceptable: acceptable || startOk };
-}
-
-function copyInto(dst: Factors, src: Factors): void {
-  dst.U.set(src.U);
-  dst.V.set(src.V);
-  dst.W.set(src.W);
-}
-
-/** prev + s·(cur − prev). */
-function extrapolate(prev: Factors, cur: Factors, s: number): Factors {
-  const f = (p: Float64Array, c: Float64Array) => {
-    const out = new Float64Array(c.length);
-    for (let i = 0; i < c.length; i++) out[i] = p[i] + s * (c[i] - p[i]);
-    return out;
-  };
-  return { U: f(prev.U, cur.U), V: f(prev.V, cur.V), W: f(prev.W, cur.W) };
 }

@@ -1,10 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
-import { fitCommand } from '../../src/cli/fit.ts';
-import { Status } from '../../src/cli/status.ts';
+import { describe, expect, it } from 'vitest';
 import { schemeToJson } from '../../src/formats/json.ts';
 import { loadScheme } from '../../src/formats/registry.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
@@ -12,29 +9,11 @@ import { empiricalError } from '../../src/stl/error.ts';
 import { tileRowsOf } from '../../src/stl/fit.ts';
 import { gaussianMatrix, transpose, type Matrix } from '../../src/stl/matrix.ts';
 import { encodersFromScheme } from '../../src/stl/operator.ts';
+import { runCli } from '../helpers/cli.ts';
 import { ROOT } from '../helpers/shared.ts';
 import { floatBytes, npyBytes } from '../stl/npy.ts';
 
-/** `stlkit fit …` in-process on a program holding only this verb (main.ts registers it separately). */
-async function runFit(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  const status = new Status();
-  const program = new Command('stlkit').exitOverride();
-  fitCommand(program, status);
-  for (const c of [program, ...program.commands]) c.exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-  try {
-    await program.parseAsync(['fit', ...args], { from: 'user' });
-    return { code: status.code, out, err };
-  } catch (x) {
-    if (x instanceof CommanderError) return { code: x.exitCode === 0 ? 0 : 2, out, err };
-    throw x;
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const runFit = (args: string[]) => runCli(['fit', ...args]);
 
 const dir = mkdtempSync(join(tmpdir(), 'stlkit-fit-'));
 const put = (name: string, data: string | Uint8Array) => {

@@ -70,6 +70,22 @@ export function copyFactors(F: Factors): Factors {
   return { U: F.U.slice(), V: F.V.slice(), W: F.W.slice() };
 }
 
+export function copyFactorsInto(dst: Factors, src: Factors): void {
+  dst.U.set(src.U);
+  dst.V.set(src.V);
+  dst.W.set(src.W);
+}
+
+/** prev + s·(cur − prev): the line-search step along the last sweep's direction. */
+export function extrapolateFactors(prev: Factors, cur: Factors, s: number): Factors {
+  const f = (p: Float64Array, c: Float64Array) => {
+    const out = new Float64Array(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = p[i] + s * (c[i] - p[i]);
+    return out;
+  };
+  return { U: f(prev.U, cur.U), V: f(prev.V, cur.V), W: f(prev.W, cur.W) };
+}
+
 /** e = T̂ − T densely; returns ‖e‖². */
 export function residual(P: CpProblem, F: Factors, e: Float64Array): number {
   const { a, b, c, r, dense } = P;
