@@ -15,6 +15,7 @@ import { loadCheckpoint, CheckpointError, type Checkpoint } from '../search/chec
 import type { FlipSnapshot } from '../search/flip/walk.ts';
 import { Progress } from '../search/progress.ts';
 import { alsSearch } from '../search/als/search.ts';
+import { symmetricAlsSearch } from '../search/als/symmetric.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { parseFormat, parsePositiveInt, parseTolerance } from './args.ts';
 import { print, printErr } from './output.ts';
@@ -121,8 +122,12 @@ export function searchCommand(program: Command, status: Status): void {
     .option('--field <F>', 'Q (or Z: accept only integer schemes)', parseSearchField, 'Q')
     .option('--seed <s>', 'random seed (printed)', parsePositiveInt, 1)
     .option('--time-limit <sec>', 'give up after this many seconds', parseTolerance, 60)
+    .option('--symmetry <kind>', 'none, or cyclic: parameters tied along orbits of the cyclic Z3 action (square formats)', parseSymmetry, 'none')
+    .option('--fixed <f>', 'with --symmetry cyclic: fixed terms d⊗d⊗d (rank = 3·orbits + f; default rank mod 3)', parsePositiveInt)
     .option('-o, --output <file>', 'write the scheme here (only once verified)')
     .action((o) => {
+      if (o.symmetry === 'cyclic') return cyclicAls(o, status);
+      if (o.fixed !== undefined) return status.badInput('--fixed needs --symmetry cyclic');
       const [n, m, p] = o.format as [number, number, number];
       printErr(`search als <${n},${m},${p}> rank ${o.rank} over ${o.field}: seed ${o.seed}, limit ${o.timeLimit} s`);
       const progress = new Progress(`als <${n},${m},${p}>:${o.rank}`);
@@ -209,4 +214,49 @@ async function cyclicFlip(o: FlipCliOptions, status: Status): Promise<void> {
   print(`invariant under the cyclic Z3 action: yes (${inv.orbits} orbits + ${inv.fixed} fixed)`);
   const source = `stlkit search flip --format ${n},${n},${n} --field Z2 --symmetry cyclic --target-rank ${o.targetRank} --seed ${o.seed}`;
   if (o.output) writeVerified({ ...result.scheme, meta: { ...result.scheme.meta, source } }, o.output, status);
+}
+
+interface AlsCliOptions {
+  format: [number, number, number];
+  rank: number;
+  field: 'Z2' | 'Z' | 'Q';
+  seed: number;
+  timeLimit: number;
+  fixed?: number;
+  output?: string;
+}
+
+/** search als --symmetry cyclic: symmetricAlsSearch, invariance re-checked from the scheme. */
+function cyclicAls(o: AlsCliOptions, status: Status): void {
+  const [n, m, p] = o.format;
+  if (n !== m || m !== p) return status.badInput(`--symmetry cyclic needs a square format <n,n,n>, not <${n},${m},${p}>`);
+  if (o.field === 'Z2') return status.badInput('search als works over Q (or Z), not Z2');
+  const fixed = o.fixed ?? o.rank % 3;
+  if (fixed > o.rank || (o.rank - fixed) % 3 !== 0) return status.badInput(`rank ${o.rank} is not 3·orbits + ${fixed} fixed; choose --fixed ≡ ${o.rank % 3} (mod 3), at most ${o.rank}`);
+  const orbits = (o.rank - fixed) / 3;
+  printErr(`search als <${n},${n},${n}> rank ${o.rank} over ${o.field} with cyclic symmetry: ${orbits} orbits + ${fixed} fixed, seed ${o.seed}, limit ${o.timeLimit} s`);
+  const progress = new Progress(`als <${n},${n},${n}>:${o.rank} cyclic`);
+  progress.start(o.timeLimit * 1000);
+  const r = symmetricAlsSearch({
+    n, orbits, fixed, seed: o.seed, timeLimitMs: o.timeLimit * 1000, integerOnly: o.field === 'Z',
+    onProgress: (q) => progress.update({ rank: o.rank, bestRank: o.rank, targetRank: o.rank, rate: q.restarts / Math.max(1e-3, q.ms / 1000), rateUnit: 'restarts/s', elapsedMs: q.ms, limitMs: o.timeLimit * 1000, note: `best residual ${q.bestResidual.toExponential(2)}` }),
+  });
+  progress.stop();
+  const count = (k: string) => r.outcomes.filter((x) => x === k).length;
+  printErr(`${r.restarts} restart(s) in ${(r.ms / 1000).toFixed(1)} s: ${count('exact')} exact, ${count('not-rounded') + count('not-integer')} converged but not rounded${o.field === 'Z' ? ' to integers' : ''}, ${count('not-converged')} not converged; best residual ${r.bestResidual.toExponential(3)}`);
+  if (!r.scheme) {
+    printErr(`no exact invariant <${n},${n},${n}>:${o.rank} scheme within ${o.timeLimit} s`);
+    status.fail();
+    return;
+  }
+  const inv = cyclicInvariance(r.scheme);
+  if (!inv.invariant) {
+    printErr('internal check failed: the result is not invariant under the cyclic Z3 action; nothing written');
+    status.fail();
+    return;
+  }
+  print(`found ${schemeName(r.scheme)} over ${r.scheme.fieldTag} (rank ${rank(r.scheme)})`);
+  print(`invariant under the cyclic Z3 action: yes (${inv.orbits} orbits + ${inv.fixed} fixed)`);
+  const source = `stlkit search als --format ${n},${n},${n} --rank ${o.rank} --symmetry cyclic --fixed ${fixed} --seed ${o.seed}`;
+  if (o.output) writeVerified({ ...r.scheme, meta: { ...r.scheme.meta, source } }, o.output, status);
 }
