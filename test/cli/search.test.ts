@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSchemeJson } from '../../src/formats/json.ts';
+import { cyclicInvariance } from '../../src/search/flip/cyclic-check.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { spawnCli } from '../helpers/cli.ts';
 import { ROOT } from '../helpers/shared.ts';
@@ -80,4 +81,62 @@ describe('stlkit search', () => {
     expect(r.code, r.err).toBe(0);
     expect(exactFile(out).ok).toBe(true);
   }, 90_000);
+
+  it('flip --symmetry cyclic writes a verified <3,3,3>:23 invariant under the cyclic Z3 action', () => {
+    const out = join(dir, 'cyclic.json');
+    const r = spawnCli(['search', 'flip', '--format', '3,3,3', '--field', 'Z2', '--symmetry', 'cyclic', '--target-rank', '23', '--seed', '1', '--workers', '1', '--time-limit', '60', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    const m = /invariant under the cyclic Z3 action: yes \((\d+) orbits \+ (\d+) fixed\)/.exec(r.out);
+    expect(m, r.out).not.toBeNull();
+    const { s, ok } = exactFile(out);
+    expect(ok).toBe(true);
+    expect(s.fieldTag).toBe('Z2');
+    expect(s.U.length).toBeLessThanOrEqual(23);
+    // Checked again here from the file alone.
+    const inv = cyclicInvariance(s);
+    expect(inv.invariant).toBe(true);
+    expect([inv.orbits, inv.fixed]).toEqual([Number(m![1]), Number(m![2])]);
+    expect(3 * inv.orbits + inv.fixed).toBe(s.U.length);
+  }, 90_000);
+
+  it('--symmetry cyclic is refused, exit 2, on a non-square format or over Z', () => {
+    const a = spawnCli(['search', 'flip', '--format', '2,3,4', '--symmetry', 'cyclic', '--target-rank', '20']);
+    expect(a.code).toBe(2);
+    expect(a.err).toMatch(/square format <n,n,n>, not <2,3,4>/);
+    const b = spawnCli(['search', 'flip', '--format', '3,3,3', '--field', 'Z', '--symmetry', 'cyclic', '--target-rank', '23']);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(/over Z2 only/);
+    const c = spawnCli(['search', 'als', '--format', '2,2,2', '--rank', '7', '--symmetry', 'cyclic', '--fixed', '2']);
+    expect(c.code).toBe(2);
+    expect(c.err).toMatch(/not 3·orbits \+ 2 fixed/);
+  }, 60_000);
+
+  it('als --symmetry cyclic finds an exact invariant <2,2,2>:7 (2 orbits + 1 fixed)', () => {
+    const out = join(dir, 'als-cyclic.json');
+    const r = spawnCli(['search', 'als', '--format', '2,2,2', '--rank', '7', '--symmetry', 'cyclic', '--seed', '1', '--time-limit', '60', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/invariant under the cyclic Z3 action: yes \(2 orbits \+ 1 fixed\)/);
+    const { s, ok } = exactFile(out);
+    expect(ok).toBe(true);
+    expect(cyclicInvariance(s)).toEqual({ invariant: true, orbits: 2, fixed: 1 });
+  }, 90_000);
+
+  it('a cyclic search resumes from its checkpoint, and a plain search refuses that checkpoint', () => {
+    const ck = join(dir, 'cyclic-ck.json');
+    // No invariant <2,2,2> of rank 6 exists: the walk runs out of time and checkpoints.
+    const base = ['search', 'flip', '--format', '2,2,2', '--symmetry', 'cyclic', '--target-rank', '6', '--seed', '4', '--workers', '1', '--checkpoint', ck];
+    const a = spawnCli([...base, '--time-limit', '2']);
+    expect(a.code, a.err).toBe(1);
+    const saved = JSON.parse(readFileSync(ck, 'utf8'));
+    expect(saved.engine).toBe('flip-cyclic');
+    const flips = saved.workers[0].counters.flips;
+    expect(flips).toBeGreaterThan(0);
+    const b = spawnCli([...base, '--time-limit', String(Math.ceil(saved.elapsedMs / 1000) + 2), '--resume', ck]);
+    expect(b.code).toBe(1);
+    expect(b.err).toMatch(new RegExp(`resuming .*cyclic-ck\\.json .*${flips} flips, best rank 7`));
+    expect(JSON.parse(readFileSync(ck, 'utf8')).workers[0].counters.flips).toBeGreaterThan(flips);
+    const c = spawnCli(['search', 'flip', '--format', '2,2,2', '--target-rank', '6', '--seed', '4', '--resume', ck]);
+    expect(c.code).toBe(2);
+    expect(c.err).toMatch(/"flip-cyclic" search, not "flip"/);
+  }, 60_000);
 });
