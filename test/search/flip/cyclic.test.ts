@@ -85,6 +85,10 @@ describe('CyclicState', () => {
     }
     const absorbed = CyclicState.fromParts(4, [[5, 5, 9]], [5]);
     expect([absorbed.reps(), absorbed.fixed]).toEqual([[[5, 5, 9 ^ 5]], []]);
+    // The same when the orbit is the one that changes (reduceAt rather than addFixed).
+    const lazy = CyclicState.fromParts(4, [[5, 9, 5]], [5, 3], { reduce: false });
+    lazy.reduceAll();
+    expect([lazy.reps(), lazy.fixed]).toEqual([[[5, 9 ^ 5, 5]], [3]]);
   });
 
   it('keeps the tensor and the symmetry through thousands of random flips and transitions', () => {
