@@ -149,10 +149,6 @@ export function searchCommand(program: Command, status: Status): void {
     });
 }
 
-/**
- * search flip --symmetry cyclic: walks on Z3-invariant schemes (cyclicPool); the result is checked
- * for invariance from the scheme alone (rotateScheme) before it is reported and written.
- */
 interface FlipCliOptions {
   format: [number, number, number];
   field: 'Z2' | 'Z' | 'Q';
@@ -168,6 +164,10 @@ interface FlipCliOptions {
   output?: string;
 }
 
+/**
+ * search flip --symmetry cyclic: walks on Z3-invariant schemes (cyclicPool); the result is checked
+ * for invariance from the scheme alone (rotateScheme) before it is reported and written.
+ */
 async function cyclicFlip(o: FlipCliOptions, status: Status): Promise<void> {
   const [n, m, p] = o.format;
   if (n !== m || m !== p) return status.badInput(`--symmetry cyclic needs a square format <n,n,n>, not <${n},${m},${p}>`);
