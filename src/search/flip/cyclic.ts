@@ -28,8 +28,8 @@ export interface CyclicWalkOptions {
 /**
  * Defaults (restartFlips: 15 000 × the start's rank) measured from the naive starts, median flips
  * to the target over seeds: <3,3,3>:23 47 k (30/30; with maxUp 7 instead of 22: 740 k; with
- * fixedRate 0: 3 M), <2,2,2>:7 0.9 M (plateau 50: 48 k), <4,4,4>:49 5 M (4/4 within 30 s; maxUp
- * 10–16 reached it in about half the runs, restartFlips 400 k in none). Plus transitions must be
+ * fixedRate 0: 3 M), <2,2,2>:7 0.9 M (plateau 50: 48 k), <4,4,4>:49 5 M (4/4 within 30 s; restartFlips
+ * 400 k: 6.5 M, 3/3; maxUp 10–16 reached it in about half the runs). Plus transitions must be
  * able to climb far — + 3 per step — to leave the basins of the symmetric graph, which is small;
  * fixed-term transitions are what lets the number of fixed terms fall.
  */
