@@ -21,7 +21,7 @@ function parseTile(s: string): number {
 export function codegenCommand(program: Command, status: Status): void {
   program
     .command('codegen')
-    .description('generate STL kernels for a <t,t,t> scheme: triton (Python module), cuda (.cu for sm_90a), ts (Float32Array TypeScript); exit 2 on bad input')
+    .description('generate STL kernels for a <t,t,t> scheme: triton (Python module), cuda (.cu for sm_90a), gpujs (ES module of gpu.js kernels: WebGL, WebGPU, WebAssembly, CPU), ts (Float32Array TypeScript); exit 2 on bad input')
     .addArgument(new Argument('<target>', 'what to generate').choices(TARGETS as string[]))
     .requiredOption('--scheme <file>', 'scheme for <t,t,t> (any supported format; exact or float)')
     .requiredOption('--tile <t>', 'tile size t; must match the scheme', parseTile)

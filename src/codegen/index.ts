@@ -1,5 +1,6 @@
 import type { Scheme } from '../scheme/index.ts';
 import { generateCuda } from './cuda.ts';
+import { generateGpujs } from './gpujs.ts';
 import { codegenOperator, type CodegenOperator } from './operator.ts';
 import type { CodegenOptions, CodegenTarget } from './options.ts';
 import { generateTriton } from './triton.ts';
@@ -17,6 +18,8 @@ export function generateFrom(target: CodegenTarget, op: CodegenOperator, opts: C
       return generateTriton(op, opts);
     case 'cuda':
       return generateCuda(op, opts);
+    case 'gpujs':
+      return generateGpujs(op);
     case 'ts':
       return generateTs(op);
   }
@@ -29,4 +32,4 @@ export function generate(target: CodegenTarget, s: Scheme<unknown>, tile: number
 }
 
 /** Conventional file extension of each target's output. */
-export const EXTENSION: Record<CodegenTarget, string> = { triton: '.py', cuda: '.cu', ts: '.ts' };
+export const EXTENSION: Record<CodegenTarget, string> = { triton: '.py', cuda: '.cu', gpujs: '.mjs', ts: '.ts' };

@@ -1,11 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
-import { codegenCommand } from '../../src/cli/codegen.ts';
-import { buildProgram } from '../../src/cli/main.ts';
-import { Status } from '../../src/cli/status.ts';
+import { describe, expect, it } from 'vitest';
 import { placeholderScheme } from '../../src/codegen/placeholder.ts';
 import { schemeToJson } from '../../src/formats/json.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
@@ -20,35 +16,15 @@ const write = (name: string, text: string) => {
   return p;
 };
 
-/** `stlkit codegen …` through main() once it is registered there, else through a program of its own. */
-async function codegen(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  if (buildProgram(new Status()).commands.some((c) => c.name() === 'codegen')) return runCli(['codegen', ...args]);
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const status = new Status();
-    const program = new Command('stlkit').exitOverride();
-    codegenCommand(program, status);
-    for (const c of program.commands) c.exitOverride();
-    await program.parseAsync(['codegen', ...args], { from: 'user' });
-    return { code: status.code, out, err };
-  } catch (ex) {
-    if (ex instanceof CommanderError) return { code: ex.exitCode === 0 ? 0 : 2, out, err };
-    throw ex;
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const codegen = (args: string[]) => runCli(['codegen', ...args]);
 
 const strassen = write('strassen.json', schemeToJson(builtinScheme('strassen')));
 const strassen2 = write('strassen2.json', schemeToJson(builtinScheme('strassen2')));
 const rank24 = write('r24.json', schemeToJson(placeholderScheme(4, 24)));
 
 describe('stlkit codegen', () => {
-  it('writes triton, cuda and ts sources for exact and float schemes', async () => {
-    for (const [target, ext] of [['triton', 'py'], ['cuda', 'cu'], ['ts', 'ts']]) {
+  it('writes triton, cuda, gpujs and ts sources for exact and float schemes', async () => {
+    for (const [target, ext] of [['triton', 'py'], ['cuda', 'cu'], ['gpujs', 'mjs'], ['ts', 'ts']]) {
       for (const [file, t] of [[strassen2, '4'], [rank24, '4'], [strassen, '2']]) {
         const out = join(dir, `k-${t}-${file.length}.${ext}`);
         const r = await codegen([target, '--scheme', file, '--tile', t, '-o', out]);
@@ -85,7 +61,7 @@ describe('stlkit codegen', () => {
       [['ts', '--scheme', strassen2, '--tile', '2', '-o', o], /--tile 2 does not match .* <4,4,4>/],
       [['ts', '--scheme', mod2, '--tile', '2', '-o', o], /modulo 2/],
       [['ts', '--scheme', join(dir, 'missing.json'), '--tile', '2', '-o', o], /no such file/],
-      [['gpujs', '--scheme', strassen, '--tile', '2', '-o', o], /invalid|allowed/i],
+      [['opencl', '--scheme', strassen, '--tile', '2', '-o', o], /invalid|allowed/i],
       [['ts', '--scheme', strassen, '--tile', 'x', '-o', o], /positive integer tile size/],
       [['ts', '--scheme', strassen, '--tile', '2', '--dtype', 'fp8', '-o', o], /invalid|allowed/i],
       [['ts', '--scheme', strassen, '--tile', '2', '-o', join(dir, 'no/such/dir/k.ts')], /cannot write/],
