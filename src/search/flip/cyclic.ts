@@ -2,7 +2,7 @@ import type { Scheme } from '../../scheme/index.ts';
 import { verifyScheme } from '../../verify/index.ts';
 import { Rng } from '../rng.ts';
 import { CyclicState, type CyclicStateSnapshot } from './cyclic-state.ts';
-import type { WalkCounters } from './walk.ts';
+import { DescentWalk, type DescentOptions, type DescentSnapshot, type WalkCounters } from './descent.ts';
 
 /**
  * Flip-graph random walks restricted to Z3-invariant <n,n,n> schemes over Z2 (Moosbauer & Poole
@@ -11,16 +11,7 @@ import type { WalkCounters } from './walk.ts';
  * opened into an orbit and flipped). The symmetric graph is about a third the size of the full
  * one, and every scheme on it is invariant by construction.
  */
-export interface CyclicWalkOptions {
-  targetRank: number;
-  /** Flips without a reduction before a plus transition. */
-  plateau: number;
-  /** Plus transitions lift the rank to below (descent's best) + maxUp; beyond, back to that best. */
-  maxUp: number;
-  /** Flips without reductions right after a plus transition. */
-  plusFlips: number;
-  /** Flips without a new best of the descent before a new descent from the start; 0 never. */
-  restartFlips: number;
+export interface CyclicWalkOptions extends DescentOptions {
   /** Share of plus transitions that open a fixed term (rank + 2) rather than split an orbit. */
   fixedRate: number;
 }
@@ -41,16 +32,9 @@ export interface CyclicCounters extends WalkCounters {
 }
 
 /** A CyclicWalker's complete state, plain JSON: restoring it continues the walk flip for flip. */
-export interface CyclicSnapshot {
+export interface CyclicSnapshot extends DescentSnapshot<CyclicStateSnapshot, CyclicWalkOptions, CyclicCounters> {
   kind: 'stlkit-cyclic-walk';
   version: 1;
-  options: CyclicWalkOptions;
-  state: CyclicStateSnapshot;
-  start: CyclicStateSnapshot;
-  best: CyclicStateSnapshot;
-  home: CyclicStateSnapshot;
-  rng: number[];
-  counters: CyclicCounters;
 }
 
 /**
@@ -58,39 +42,10 @@ export interface CyclicSnapshot {
  * without one, a return to the descent's best when maxUp above it, a new descent after
  * `restartFlips` without progress. run(a) then run(b) is the same walk as run(a + b).
  */
-export class CyclicWalker {
-  readonly state: CyclicState;
-  readonly rng: Rng;
-  readonly opts: CyclicWalkOptions;
-  readonly counters: CyclicCounters;
-  private readonly start: CyclicStateSnapshot;
-  private best: CyclicStateSnapshot;
-  private home: CyclicStateSnapshot;
-
+export class CyclicWalker extends DescentWalk<CyclicStateSnapshot, CyclicState, CyclicWalkOptions, CyclicCounters> {
   constructor(start: CyclicState, seed: number | Rng, opts: Partial<CyclicWalkOptions> = {}) {
-    this.state = start;
-    this.rng = typeof seed === 'number' ? new Rng(seed) : seed;
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-    this.opts = { ...DEFAULT_CYCLIC_WALK, targetRank: 0, restartFlips: 15_000 * start.rank, ...given };
-    this.start = this.best = this.home = start.snapshot();
-    const r = start.rank;
-    this.counters = { flips: 0, sinceReduction: 0, sinceImprove: 0, homeRank: r, bestRank: r, reductions: 0, plusTransitions: 0, fixedFlips: 0, returns: 0, restarts: 0 };
-  }
-
-  get rank(): number {
-    return this.state.rank;
-  }
-
-  get bestRank(): number {
-    return this.counters.bestRank;
-  }
-
-  get flips(): number {
-    return this.counters.flips;
-  }
-
-  get done(): boolean {
-    return this.state.rank <= this.opts.targetRank;
+    super(start, typeof seed === 'number' ? new Rng(seed) : seed, { ...DEFAULT_CYCLIC_WALK, targetRank: 0, restartFlips: 15_000 * start.rank, ...given }, { fixedFlips: 0 });
   }
 
   /** The best state seen (lowest rank, first reached). */
@@ -98,84 +53,31 @@ export class CyclicWalker {
     return CyclicState.restore(this.best);
   }
 
-  /** About maxFlips flips; returns early once the target rank is reached. */
-  run(maxFlips: number): void {
-    const st = this.state, rng = this.rng, c = this.counters, target = this.opts.targetRank;
-    const plateau = this.opts.plateau, restart = this.opts.restartFlips || Infinity;
-    const end = c.flips + maxFlips;
-    while (c.flips < end && st.rank > target) {
-      if (c.sinceImprove >= restart) this.restart();
-      else if (st.g.flLen === 0 || c.sinceReduction >= plateau) this.escape();
-      const d = st.randomFlip(rng);
-      c.flips++;
-      c.sinceImprove++;
-      if (d === 0) {
-        c.sinceReduction++;
-        continue;
-      }
-      c.sinceReduction = 0;
-      c.reductions++;
-      this.noteRank();
-    }
-  }
-
   snapshot(): CyclicSnapshot {
-    const copy = structuredClone;
-    return {
-      kind: 'stlkit-cyclic-walk', version: 1, options: { ...this.opts }, state: this.state.snapshot(),
-      start: copy(this.start), best: copy(this.best), home: copy(this.home), rng: this.rng.state(), counters: { ...this.counters },
-    };
+    return { kind: 'stlkit-cyclic-walk', version: 1, ...this.descentSnapshot() };
   }
 
   static restore(snap: CyclicSnapshot): CyclicWalker {
     if (snap?.kind !== 'stlkit-cyclic-walk' || snap.version !== 1) throw new Error('not a cyclic flip-walk snapshot (version 1)');
-    const w = new CyclicWalker(CyclicState.restore(snap.start), Rng.fromState(snap.rng), snap.options);
-    w.state.load(snap.state);
-    w.best = structuredClone(snap.best);
-    w.home = structuredClone(snap.home);
-    Object.assign(w.counters, snap.counters);
-    return w;
+    return new CyclicWalker(CyclicState.restore(snap.start), Rng.fromState(snap.rng), snap.options).resumeFrom(snap);
   }
 
-  private noteRank(): void {
-    const st = this.state, c = this.counters;
-    if (st.rank >= c.homeRank) return;
-    c.homeRank = st.rank;
-    c.sinceImprove = 0;
-    this.home = st.snapshot();
-    if (st.rank < c.bestRank) {
-      c.bestRank = st.rank;
-      this.best = this.home;
-    }
+  protected canClimb(): boolean {
+    const st = this.state;
+    return st.orbits < st.capacity && st.orbits >= 1;
   }
 
-  /** Leave a plateau: a plus transition, or back to the descent's best when too far above it. */
-  private escape(): void {
-    const st = this.state, rng = this.rng, c = this.counters;
-    c.sinceReduction = 0;
-    if (st.rank < c.homeRank + this.opts.maxUp && st.orbits < st.capacity && st.orbits >= 1) {
-      for (let tries = 0; tries < 1000; tries++) {
-        const dir = rng.int(2) as 0 | 1;
-        let ok: boolean;
-        if (st.fixed.length > 0 && rng.float() < this.opts.fixedRate) {
-          ok = this.fixedFlip(dir);
-          if (ok) c.fixedFlips++;
-        } else {
-          if (st.orbits < 2) continue;
-          ok = st.plus(this.randomOrbit(), rng.int(3), this.randomOrbit(), rng.int(3), dir);
-        }
-        if (!ok) continue;
-        c.plusTransitions++;
-        for (let i = 0; i < this.opts.plusFlips; i++) st.randomFlip(rng, false);
-        c.flips += this.opts.plusFlips;
-        c.sinceImprove += this.opts.plusFlips;
-        st.reduceAll();
-        this.noteRank();
-        return;
-      }
+  /** Open a fixed term (share fixedRate) or split an orbit against another. */
+  protected tryPlus(): boolean {
+    const st = this.state, rng = this.rng;
+    const dir = rng.int(2) as 0 | 1;
+    if (st.fixed.length > 0 && rng.float() < this.opts.fixedRate) {
+      const ok = this.fixedFlip(dir);
+      if (ok) this.counters.fixedFlips++;
+      return ok;
     }
-    c.returns++;
-    st.load(this.home);
+    if (st.orbits < 2) return false;
+    return st.plus(this.randomOrbit(), rng.int(3), this.randomOrbit(), rng.int(3), dir);
   }
 
   /** A random fixed term opened against a random orbit factor equal to it. */
@@ -186,15 +88,6 @@ export class CyclicWalker {
     let y = g.gHead[grp];
     for (let j = this.rng.int(g.gSize[grp]); j > 0; j--) y = g.next[y];
     return st.fixedFlip(i, ((y >> 2) / 3) | 0, (y >> 2) % 3, dir);
-  }
-
-  private restart(): void {
-    const c = this.counters;
-    c.restarts++;
-    c.sinceImprove = c.sinceReduction = 0;
-    this.state.load(this.start);
-    c.homeRank = this.state.rank;
-    this.home = this.start;
   }
 
   private randomOrbit(): number {

@@ -1,107 +1,40 @@
 import { formatOf, type Scheme } from '../../scheme/index.ts';
 import { Rng } from '../rng.ts';
+import { DescentWalk, type DescentOptions, type DescentSnapshot, type WalkCounters } from './descent.ts';
 import { FlipState, naiveTerms, schemeKeys, type FlipStateSnapshot, type Format } from './state.ts';
 
-/** How a walk leaves a plateau; defaults in DEFAULT_WALK. */
-export interface WalkOptions {
-  /** Stop as soon as the rank is at most this. */
-  targetRank: number;
-  /** Flips without a reduction before a plus transition (rank + 1). */
-  plateau: number;
-  /** Plus transitions lift the rank to at most (descent's best) + maxUp; beyond, back to that best. */
-  maxUp: number;
-  /**
-   * Flips without reductions right after a plus transition (KM's "split distance", 10 in their
-   * code), to let the new terms move apart before a reduction can fold them back.
-   */
-  plusFlips: number;
-  /**
-   * Flips without a new best in the current descent before a new descent from the start scheme;
-   * 0 never. Default 20 000 × the start's rank (1.28 M for the naive <4,4,4>): there a fresh
-   * descent reaches 49 within a few million flips for about 2 % of seeds, while one stuck at 52–55
-   * for a million flips rarely gets further, so short descents win. For targets that need long
-   * plateau walks (e.g. below 49 on <4,4,4>) raise it or set 0.
-   */
-  restartFlips: number;
-}
+export type { WalkCounters } from './descent.ts';
+
+/** How a walk leaves a plateau (see DescentOptions); defaults in DEFAULT_WALK. */
+export type WalkOptions = DescentOptions;
 
 /**
  * Defaults measured on <4,4,4> from the naive 64 (descents of 2.5–4 M flips, rate of reaching 49):
  * plateau 50 000, maxUp 4, plusFlips 0 gave 11 of 450; plateau 100 000, maxUp 2, plusFlips 10
  * gave 4 of 400, and plateau 20 000 3 of 300. (The first is close to the defaults of
- * dronperminov/ternary_flip_graph: plus period 5 000–100 000, plus diff 4.)
+ * dronperminov/ternary_flip_graph: plus period 5 000–100 000, plus diff 4.) plusFlips is KM's "split
+ * distance" (10 in their code). restartFlips defaults to 20 000 × the start's rank (1.28 M for the
+ * naive <4,4,4>): there a fresh descent reaches 49 within a few million flips for about 2 % of
+ * seeds, while one stuck at 52–55 for a million flips rarely gets further, so short descents win.
+ * For targets that need long plateau walks (e.g. below 49 on <4,4,4>) raise it or set 0.
  */
 export const DEFAULT_WALK: Omit<WalkOptions, 'targetRank' | 'restartFlips'> = { plateau: 50_000, maxUp: 4, plusFlips: 0 };
 
 /** A FlipWalker's complete state, plain JSON: restoring it continues the walk flip for flip. */
-export interface FlipSnapshot {
+export interface FlipSnapshot extends DescentSnapshot<FlipStateSnapshot, WalkOptions, WalkCounters> {
   kind: 'stlkit-flip-walk';
   version: 1;
-  options: WalkOptions;
-  state: FlipStateSnapshot;
-  start: FlipStateSnapshot;
-  best: FlipStateSnapshot;
-  home: FlipStateSnapshot;
-  rng: number[];
-  counters: WalkCounters;
-}
-
-export interface WalkCounters {
-  /** Flips done, the lazy ones after plus transitions included. */
-  flips: number;
-  /** Flips since the last reduction or escape (plus transition, return to the descent's best). */
-  sinceReduction: number;
-  /** Flips since the current descent last reached a new lowest rank. */
-  sinceImprove: number;
-  /** Lowest rank of the current descent (since the last restart from the start). */
-  homeRank: number;
-  /** Lowest rank of the whole walk. */
-  bestRank: number;
-  reductions: number;
-  plusTransitions: number;
-  /** Returns to the descent's best (rank went maxUp above it). */
-  returns: number;
-  /** New descents from the start scheme. */
-  restarts: number;
 }
 
 /**
- * One random walk on the flip graph over Z2: random flips with reductions. After `plateau` flips
- * without a reduction comes a plus transition, or, once the rank is maxUp above the best of the
- * current descent, a return to that best; after `restartFlips` flips without a new best, a new
- * descent from the start scheme. Every random choice comes from the walker's Rng: a seed fixes the
- * walk, and run(a) then run(b) is the same walk as run(a + b).
+ * One random walk on the flip graph over Z2: random flips with reductions, plus transitions,
+ * returns and restarts as DescentWalk does them; a plus transition here splits one term against
+ * another (FlipState.plus).
  */
-export class FlipWalker {
-  readonly state: FlipState;
-  readonly rng: Rng;
-  readonly opts: WalkOptions;
-  readonly counters: WalkCounters;
-  private readonly start: FlipStateSnapshot;
-  /** Best of the whole walk (lowest rank, first reached) and of the current descent. */
-  private best: FlipStateSnapshot;
-  private home: FlipStateSnapshot;
-
+export class FlipWalker extends DescentWalk<FlipStateSnapshot, FlipState, WalkOptions, WalkCounters> {
   constructor(start: FlipState, seed: number | Rng, opts: Partial<WalkOptions> = {}) {
-    this.state = start;
-    this.rng = typeof seed === 'number' ? new Rng(seed) : seed;
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-    this.opts = { ...DEFAULT_WALK, targetRank: 0, restartFlips: 20_000 * start.rank, ...given };
-    this.start = this.best = this.home = start.snapshot();
-    const r = start.rank;
-    this.counters = { flips: 0, sinceReduction: 0, sinceImprove: 0, homeRank: r, bestRank: r, reductions: 0, plusTransitions: 0, returns: 0, restarts: 0 };
-  }
-
-  get rank(): number {
-    return this.state.rank;
-  }
-
-  get bestRank(): number {
-    return this.counters.bestRank;
-  }
-
-  get flips(): number {
-    return this.counters.flips;
+    super(start, typeof seed === 'number' ? new Rng(seed) : seed, { ...DEFAULT_WALK, targetRank: 0, restartFlips: 20_000 * start.rank, ...given }, {});
   }
 
   /** The best scheme seen (lowest rank, first reached), as [a, b, c] keys. */
@@ -113,101 +46,24 @@ export class FlipWalker {
     return FlipState.restore(this.best).toScheme();
   }
 
-  get done(): boolean {
-    return this.state.rank <= this.opts.targetRank;
-  }
-
-  /**
-   * About maxFlips flips (the lazy flips of a plus transition may overshoot by plusFlips); returns
-   * early once the target rank is reached.
-   */
-  run(maxFlips: number): void {
-    const st = this.state, rng = this.rng, c = this.counters, target = this.opts.targetRank;
-    const plateau = this.opts.plateau, restart = this.opts.restartFlips || Infinity;
-    const end = c.flips + maxFlips;
-    while (c.flips < end && st.rank > target) {
-      if (c.sinceImprove >= restart) this.restart();
-      else if (st.g.flLen === 0 || c.sinceReduction >= plateau) this.escape();
-      const d = st.randomFlip(rng);
-      c.flips++;
-      c.sinceImprove++;
-      if (d === 0) {
-        c.sinceReduction++;
-        continue;
-      }
-      c.sinceReduction = 0;
-      c.reductions++;
-      this.noteRank();
-    }
-  }
-
   snapshot(): FlipSnapshot {
-    const copy = structuredClone;
-    return {
-      kind: 'stlkit-flip-walk',
-      version: 1,
-      options: { ...this.opts },
-      state: this.state.snapshot(),
-      start: copy(this.start),
-      best: copy(this.best),
-      home: copy(this.home),
-      rng: this.rng.state(),
-      counters: { ...this.counters },
-    };
+    return { kind: 'stlkit-flip-walk', version: 1, ...this.descentSnapshot() };
   }
 
   static restore(snap: FlipSnapshot): FlipWalker {
     if (snap.kind !== 'stlkit-flip-walk' || snap.version !== 1) throw new Error('not a flip-walk snapshot (version 1)');
-    const w = new FlipWalker(FlipState.restore(snap.start), Rng.fromState(snap.rng), snap.options);
-    w.state.load(snap.state);
-    w.best = structuredClone(snap.best);
-    w.home = structuredClone(snap.home);
-    Object.assign(w.counters, snap.counters);
-    return w;
+    return new FlipWalker(FlipState.restore(snap.start), Rng.fromState(snap.rng), snap.options).resumeFrom(snap);
   }
 
-  /** After a reduction: a new best of the descent, and maybe of the walk. */
-  private noteRank(): void {
-    const st = this.state, c = this.counters;
-    if (st.rank >= c.homeRank) return;
-    c.homeRank = st.rank;
-    c.sinceImprove = 0;
-    this.home = st.snapshot();
-    if (st.rank < c.bestRank) {
-      c.bestRank = st.rank;
-      this.best = this.home;
-    }
+  protected canClimb(): boolean {
+    const st = this.state;
+    return st.rank < st.capacity && st.rank >= 2;
   }
 
-  /** Leave a plateau: a plus transition, or back to the descent's best when too far above it. */
-  private escape(): void {
-    const st = this.state, rng = this.rng, c = this.counters;
-    c.sinceReduction = 0;
-    if (st.rank < c.homeRank + this.opts.maxUp && st.rank < st.capacity && st.rank >= 2) {
-      // Random distinct live terms and a slot where they differ (rejection: few tries suffice).
-      for (let tries = 0; tries < 1000; tries++) {
-        if (!st.plus(rng.int(3), this.randomTerm(), this.randomTerm(), rng.int(2) as 0 | 1)) continue;
-        c.plusTransitions++;
-        for (let i = 0; i < this.opts.plusFlips; i++) st.randomFlip(rng, false);
-        c.flips += this.opts.plusFlips;
-        c.sinceImprove += this.opts.plusFlips;
-        st.reduceAll();
-        this.noteRank();
-        return;
-      }
-    }
-    c.returns++;
-    st.load(this.home);
-  }
-
-  /** A new descent from the start scheme. */
-  private restart(): void {
-    const c = this.counters;
-    c.restarts++;
-    c.sinceImprove = c.sinceReduction = 0;
-    this.state.load(this.start);
-    c.homeRank = this.state.rank;
-    this.home = this.start;
+  /** Random distinct live terms and a slot where they differ. */
+  protected tryPlus(): boolean {
+    const rng = this.rng;
+    return this.state.plus(rng.int(3), this.randomTerm(), this.randomTerm(), rng.int(2) as 0 | 1);
   }
 
   private randomTerm(): number {
