@@ -1,10 +1,9 @@
-import type { Worker } from 'node:worker_threads';
 import type { Scheme } from '../../scheme/index.ts';
-import { saveCheckpoint, type Checkpoint } from '../checkpoint.ts';
+import type { Checkpoint } from '../checkpoint.ts';
 import { verifiedCyclicScheme, type CyclicSnapshot, type CyclicWalkOptions } from '../flip/cyclic.ts';
 import { CyclicState } from '../flip/cyclic-state.ts';
-import type { CyclicWorkerData, FromCyclicWorker, ToCyclicWorker } from './cyclic-worker.ts';
-import { spawnTsWorker, workerSeed } from './spawn.ts';
+import type { CyclicCandidate, CyclicWorkerData } from './cyclic-worker.ts';
+import { bestOf, runPool, totalFlips } from './pool.ts';
 
 export interface CyclicPoolOptions {
   n: number;
@@ -35,79 +34,22 @@ export interface CyclicPoolResult {
  * to reach the target wins. Checkpoints hold every walker's complete state, as for flipPool.
  */
 export async function cyclicPool(o: CyclicPoolOptions): Promise<CyclicPoolResult> {
-  const count = o.resume ? o.resume.workers.length : Math.max(1, o.workers);
-  const seeds = Array.from({ length: count }, (_, i) => workerSeed(o.seed, i));
-  const prior = o.resume?.elapsedMs ?? 0;
-  const priorFlips = o.resume?.workers.reduce((a, w) => a + w.counters.flips, 0) ?? 0;
-  const t0 = performance.now() - prior;
-  const elapsed = () => performance.now() - t0;
-  const stats = seeds.map(() => ({ rank: Infinity, bestRank: Infinity, flips: 0 }));
   let result: { scheme: Scheme<number>; state: CyclicState } | null = null;
-  let failure: Error | null = null;
-
-  const workers: Worker[] = seeds.map((seed, i) => {
-    const data: CyclicWorkerData = { n: o.n, seed, snapshot: o.resume?.workers[i], walk: { ...o.walk, targetRank: o.targetRank }, chunk: o.chunk ?? 20_000 };
-    return spawnTsWorker(new URL('./cyclic-worker.ts', import.meta.url), data as unknown as Record<string, unknown>);
+  const run = await runPool<CyclicSnapshot, CyclicCandidate>({
+    worker: new URL('./cyclic-worker.ts', import.meta.url),
+    data: (seed, snapshot) => ({ n: o.n, seed, snapshot, walk: { ...o.walk, targetRank: o.targetRank }, chunk: o.chunk ?? 20_000 } satisfies CyclicWorkerData) as unknown as Record<string, unknown>,
+    seed: o.seed, workers: o.workers, timeLimitMs: o.timeLimitMs, resume: o.resume,
+    checkpoint: o.checkpoint && { ...o.checkpoint, engine: 'flip-cyclic' },
+    // Verified here once more (a throw ends the search with that error): the walk works on orbits.
+    onCandidate: (m) => {
+      const state = CyclicState.fromParts(o.n, m.reps, m.fixed, { reduce: false });
+      result = { scheme: verifiedCyclicScheme(state), state };
+      return true;
+    },
+    onProgress: o.onProgress,
   });
-  const snapshots = new Map<number, (s: CyclicSnapshot) => void>();
-
-  await new Promise<void>((resolve) => {
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      clearInterval(clock);
-      if (saver) clearInterval(saver);
-      resolve();
-    };
-    workers.forEach((w, i) => {
-      w.on('error', (err) => { failure = err; finish(); });
-      w.on('message', (m: FromCyclicWorker) => {
-        if (m.type === 'error') { failure = new Error(`worker ${i}: ${m.message}`); finish(); return; }
-        if (m.type === 'snapshot') { snapshots.get(i)?.(m.snapshot); snapshots.delete(i); return; }
-        if (m.type === 'progress') { stats[i] = { rank: m.rank, bestRank: m.bestRank, flips: m.flips }; return; }
-        if (m.type === 'candidate' && !result) {
-          const state = CyclicState.fromParts(o.n, m.reps, m.fixed, { reduce: false });
-          try {
-            result = { scheme: verifiedCyclicScheme(state), state };
-          } catch (err) {
-            failure = err as Error;
-          }
-          finish();
-        }
-      });
-    });
-    const clock = setInterval(() => {
-      const flips = stats.reduce((a, s) => a + s.flips, 0);
-      o.onProgress?.({ rank: Math.min(...stats.map((s) => s.rank)), bestRank: Math.min(...stats.map((s) => s.bestRank)), flips, elapsedMs: elapsed(), rate: (flips - priorFlips) / Math.max(1e-3, (elapsed() - prior) / 1000) });
-      if (elapsed() >= o.timeLimitMs) finish();
-    }, 200);
-    const saver = o.checkpoint ? setInterval(() => void checkpoint(), o.checkpoint.everyMs) : null;
-  });
-
-  async function gather(): Promise<CyclicSnapshot[]> {
-    return Promise.all(workers.map((w, i) => new Promise<CyclicSnapshot>((res) => {
-      snapshots.set(i, res);
-      w.postMessage({ type: 'snapshot' } satisfies ToCyclicWorker);
-    })));
-  }
-  async function checkpoint(): Promise<void> {
-    if (!o.checkpoint) return;
-    const snaps = await gather();
-    saveCheckpoint(o.checkpoint.path, { engine: 'flip-cyclic', params: o.checkpoint.params, elapsedMs: elapsed(), workers: snaps });
-  }
-
-  if (!result && !failure && o.checkpoint) await checkpoint();
-  const finalSnaps = failure ? [] : await Promise.race([gather(), new Promise<CyclicSnapshot[]>((r) => setTimeout(() => r([]), 5000).unref())]);
-  await Promise.all(workers.map((w) => w.terminate()));
-  if (failure) throw failure;
-  let bestSnap: CyclicSnapshot | undefined;
-  for (const s of finalSnaps) if (!bestSnap || s.counters.bestRank < bestSnap.counters.bestRank) bestSnap = s;
+  const bestSnap = bestOf(run.finalSnaps);
   const done = result as { scheme: Scheme<number>; state: CyclicState } | null;
   const best = done?.state ?? (bestSnap ? CyclicState.restore(bestSnap.best) : CyclicState.naive(o.n));
-  return {
-    scheme: done?.scheme ?? null, best, bestRank: best.rank,
-    flips: finalSnaps.length ? finalSnaps.reduce((a, s) => a + s.counters.flips, 0) : stats.reduce((a, s) => a + s.flips, 0),
-    elapsedMs: elapsed(), seeds,
-  };
+  return { scheme: done?.scheme ?? null, best, bestRank: best.rank, flips: totalFlips(run), elapsedMs: run.elapsedMs, seeds: run.seeds };
 }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CyclicWalker, type CyclicSnapshot, type CyclicWalkOptions } from '../flip/cyclic.ts';
 import { CyclicState } from '../flip/cyclic-state.ts';
+import type { FromPoolWorker, ToPoolWorker } from './pool.ts';
 
 /** What the cyclic pool sends a worker at start. */
 export interface CyclicWorkerData {
@@ -11,18 +12,19 @@ export interface CyclicWorkerData {
   chunk: number;
 }
 
-export type FromCyclicWorker =
-  | { type: 'progress'; rank: number; bestRank: number; flips: number }
-  | { type: 'candidate'; reps: number[][]; fixed: number[]; rank: number }
-  | { type: 'snapshot'; snapshot: CyclicSnapshot }
-  | { type: 'error'; message: string };
+/** A walker at its target: its orbit representatives and fixed terms. */
+export interface CyclicCandidate {
+  reps: number[][];
+  fixed: number[];
+  rank: number;
+}
 
-export type ToCyclicWorker = { type: 'snapshot' };
+type FromCyclicWorker = FromPoolWorker<CyclicSnapshot, CyclicCandidate>;
 
 const d = workerData as CyclicWorkerData;
 const port = parentPort!;
 let wantSnapshot = false;
-port.on('message', (m: ToCyclicWorker) => {
+port.on('message', (m: ToPoolWorker) => {
   if (m.type === 'snapshot') wantSnapshot = true;
 });
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FlipState } from '../flip/state.ts';
 import { FlipWalker, type FlipSnapshot, type WalkOptions } from '../flip/walk.ts';
+import type { FromPoolWorker, ToPoolWorker } from './pool.ts';
 
 /** What the pool sends a flip worker at start. */
 export interface FlipWorkerData {
@@ -14,13 +15,14 @@ export interface FlipWorkerData {
   chunk: number;
 }
 
-export type FromWorker =
-  | { type: 'progress'; rank: number; bestRank: number; flips: number }
-  | { type: 'candidate'; terms: number[][]; rank: number; flips: number }
-  | { type: 'snapshot'; snapshot: FlipSnapshot }
-  | { type: 'error'; message: string };
+/** A scheme of rank ≤ reportRank, posted once per distinct set of terms. */
+export interface FlipCandidate {
+  terms: number[][];
+  rank: number;
+  flips: number;
+}
 
-export type ToWorker = { type: 'snapshot' } | { type: 'stop' };
+type FromWorker = FromPoolWorker<FlipSnapshot, FlipCandidate>;
 
 const d = workerData as FlipWorkerData;
 const port = parentPort!;
@@ -32,7 +34,7 @@ function makeWalker(): FlipWalker {
 }
 
 let stop = false, wantSnapshot = false;
-port.on('message', (m: ToWorker) => {
+port.on('message', (m: ToPoolWorker) => {
   if (m.type === 'stop') stop = true;
   if (m.type === 'snapshot') wantSnapshot = true;
 });
