@@ -95,3 +95,27 @@ export function invRowNormsSq(L: Float64Array, n: number, out: Float64Array): Fl
   }
   return out;
 }
+
+/**
+ * How free each unfrozen coordinate is to move within the solution set, from the Gauss–Newton
+ * matrix H (N×N) restricted to them: μ·‖row of L⁻¹‖² for H_free + μ = LLᵀ, μ = 10⁻⁶·mean diagonal.
+ * Large where the residual does not pin the coordinate (see freedom in round.ts). Frozen
+ * coordinates get 0; all get 1 when the restriction is not positive definite.
+ */
+export function freedomFromNormal(H: Float64Array, N: number, frozen: Uint8Array): Float64Array {
+  const free: number[] = [];
+  for (let i = 0; i < N; i++) if (!frozen[i]) free.push(i);
+  const n = free.length, A = new Float64Array(n * n);
+  let trace = 0;
+  for (let s = 0; s < n; s++) {
+    for (let t = 0; t < n; t++) A[s * n + t] = H[free[s] * N + free[t]];
+    trace += A[s * n + s];
+  }
+  const mu = 1e-6 * (trace / Math.max(1, n) || 1);
+  for (let s = 0; s < n; s++) A[s * n + s] += mu;
+  const out = new Float64Array(N);
+  if (!cholesky(A, n)) return out.fill(1);
+  const rows = invRowNormsSq(A, n, new Float64Array(n));
+  for (let s = 0; s < n; s++) out[free[s]] = mu * rows[s];
+  return out;
+}

@@ -2,7 +2,7 @@ import { Fraction, Q } from '../../field/index.ts';
 import { makeScheme, type Scheme } from '../../scheme/index.ts';
 import { verifyScheme } from '../../verify/index.ts';
 import { Rng } from '../rng.ts';
-import { cholesky, invRowNormsSq } from './linalg.ts';
+import { freedomFromNormal } from './linalg.ts';
 import { lmRun, normalMatrix } from './lm.ts';
 import { copyFactors, matmulProblem, residualOf, type CpProblem, type Factors } from './problem.ts';
 
@@ -189,21 +189,7 @@ function freedom(P: CpProblem, F: Factors, frozen: Uint8Array): Float64Array {
   const N = r * (a + b + c);
   const H = new Float64Array(N * N);
   normalMatrix(P, F, new Float64Array(r * r), new Float64Array(r * r), new Float64Array(r * r), H);
-  const free: number[] = [];
-  for (let i = 0; i < N; i++) if (!frozen[i]) free.push(i);
-  const n = free.length, A = new Float64Array(n * n);
-  let trace = 0;
-  for (let s = 0; s < n; s++) {
-    for (let t = 0; t < n; t++) A[s * n + t] = H[free[s] * N + free[t]];
-    trace += A[s * n + s];
-  }
-  const mu = 1e-6 * (trace / Math.max(1, n) || 1);
-  for (let s = 0; s < n; s++) A[s * n + s] += mu;
-  const out = new Float64Array(N);
-  if (!cholesky(A, n)) return out.fill(1);
-  const rows = invRowNormsSq(A, n, new Float64Array(n));
-  for (let s = 0; s < n; s++) out[free[s]] = mu * rows[s];
-  return out;
+  return freedomFromNormal(H, N, frozen);
 }
 
 export interface SparsifyOptions {

@@ -2,7 +2,7 @@ import { Fraction, Q } from '../../field/index.ts';
 import { makeScheme, type Scheme } from '../../scheme/index.ts';
 import { verifyScheme } from '../../verify/index.ts';
 import { Rng } from '../rng.ts';
-import { cholesky, invRowNormsSq } from './linalg.ts';
+import { freedomFromNormal } from './linalg.ts';
 import { diagonaliseFixed } from './symmetric-gauge.ts';
 import { nearestRational } from './round.ts';
 import { symLm, symNormal, symProblem, symResidual, type SymProblem } from './symmetric-lm.ts';
@@ -132,21 +132,7 @@ function freedom(P: SymProblem, x: Float64Array, frozen: Uint8Array): Float64Arr
   const N = P.N, H = new Float64Array(N * N), g = new Float64Array(N), e = new Float64Array(P.target.length);
   symResidual(P, x, e);
   symNormal(P, x, e, H, g);
-  const free: number[] = [];
-  for (let i = 0; i < N; i++) if (!frozen[i]) free.push(i);
-  const n = free.length, A = new Float64Array(n * n);
-  let trace = 0;
-  for (let s = 0; s < n; s++) {
-    for (let t = 0; t < n; t++) A[s * n + t] = H[free[s] * N + free[t]];
-    trace += A[s * n + s];
-  }
-  const mu = 1e-6 * (trace / Math.max(1, n) || 1);
-  for (let s = 0; s < n; s++) A[s * n + s] += mu;
-  const out = new Float64Array(N);
-  if (!cholesky(A, n)) return out.fill(1);
-  const rows = invRowNormsSq(A, n, new Float64Array(n));
-  for (let s = 0; s < n; s++) out[free[s]] = mu * rows[s];
-  return out;
+  return freedomFromNormal(H, N, frozen);
 }
 
 /**
