@@ -1,10 +1,11 @@
 import { cholesky, cholSolve } from '../search/als/linalg.ts';
+import type { Factors } from '../search/als/problem.ts';
 import type { StlEncoders } from './operator.ts';
 import { crossTerms, decoderGram, gramOfClass, probes, type TileMoments } from './fit-moments.ts';
 
 /**
  * The three exact least-squares steps of data-aware ALS, all on tile moments (fit-moments.ts).
- * Factors are rows per product: U = E_X, V = E_W (r×n), Dr = Dᵀ (r×n), n = t².
+ * Factors are rows per product: U = E_X, V = E_W (r×n), W = Dᵀ (r×n), n = t².
  *
  * With the moments scaled by 1/‖XW‖², the objective is the empirical error plus a ridge,
  *
@@ -20,23 +21,20 @@ import { crossTerms, decoderGram, gramOfClass, probes, type TileMoments } from '
  *  - V: the same with the roles of p and q exchanged.
  * Each step minimises f exactly in its block, so f never increases over a sweep.
  */
-export interface Factors3 {
-  U: Float64Array;
-  V: Float64Array;
-  Dr: Float64Array;
-}
+/** E_X, E_W and the decoder as factor rows, one per product: U = E_X, V = E_W, W = Dᵀ (r×t²). */
+export type Factors3 = Factors;
 
-/** STL encoders (D is t²×r) as factor rows (Dr = Dᵀ), copied. */
+/** STL encoders (D is t²×r) as factor rows (W = Dᵀ), copied. */
 export function factorsOfEncoders(enc: StlEncoders, r: number): Factors3 {
   const n = enc.t * enc.t, Dr = new Float64Array(r * n);
   for (let g = 0; g < n; g++) for (let l = 0; l < r; l++) Dr[l * n + g] = enc.D[g * r + l];
-  return { U: enc.EX.slice(), V: enc.EW.slice(), Dr };
+  return { U: enc.EX.slice(), V: enc.EW.slice(), W: Dr };
 }
 
 /** Factor rows back to STL encoders, copied. */
 export function encodersOfFactors(F: Factors3, t: number, r: number): StlEncoders & { r: number } {
   const n = t * t, D = new Float64Array(n * r);
-  for (let g = 0; g < n; g++) for (let l = 0; l < r; l++) D[g * r + l] = F.Dr[l * n + g];
+  for (let g = 0; g < n; g++) for (let l = 0; l < r; l++) D[g * r + l] = F.W[l * n + g];
   return { t, r, EX: F.U.slice(), EW: F.V.slice(), D };
 }
 
@@ -83,7 +81,7 @@ export function decoderStep(m: TileMoments, F: Factors3, r: number, lambda: numb
     for (const g of gammas) {
       for (let l = 0; l < r; l++) rhs[l] = C[l * n + g];
       cholSolve(L, r, rhs);
-      for (let l = 0; l < r; l++) F.Dr[l * n + g] = rhs[l];
+      for (let l = 0; l < r; l++) F.W[l * n + g] = rhs[l];
     }
   }
   return ok;
@@ -100,7 +98,7 @@ export function encoderStep(m: TileMoments, F: Factors3, r: number, mode: 'U' | 
   const A = new Float64Array(d * d);
   const T = new Float64Array(r * n3);
   for (const c of m.classes) {
-    const O = decoderGram(F.Dr, c.mask, r, n);
+    const O = decoderGram(F.W, c.mask, r, n);
     contractOther(c.S, other, r, n, mode, T);
     // Block (l, k), k ≤ l: A[l·n + x, k·n + x'] = Ω[l,k] Σ_y T_l[x][x'·n + y] o_k[y] (mode U), or
     // Σ_y T_l[x][y·n + x'] o_k[y] (mode V), o = the other encoder.
@@ -132,7 +130,7 @@ export function encoderStep(m: TileMoments, F: Factors3, r: number, mode: 'U' | 
       if (o === 0) continue;
       const pq = mode === 'U' ? x * n + y : y * n + x;
       let t = 0;
-      for (let g = 0; g < n; g++) t += m.R[pq * n + g] * F.Dr[l * n + g];
+      for (let g = 0; g < n; g++) t += m.R[pq * n + g] * F.W[l * n + g];
       s += o * t;
     }
     b[l * n + x] = s;
@@ -178,23 +176,23 @@ export function balance3(F: Factors3, r: number, n: number, fixedV: boolean): vo
     for (let x = 0; x < n; x++) X[l * n + x] *= f;
   };
   for (let l = 0; l < r; l++) {
-    const nu = norm(F.U, l), nv = norm(F.V, l), nd = norm(F.Dr, l);
+    const nu = norm(F.U, l), nv = norm(F.V, l), nd = norm(F.W, l);
     if (nu === 0 || nd === 0 || (!fixedV && nv === 0)) continue;
     if (fixedV) {
       const g = Math.sqrt(nu * nd);
       scale(F.U, l, g / nu);
-      scale(F.Dr, l, g / nd);
+      scale(F.W, l, g / nd);
     } else {
       const g = Math.cbrt(nu * nv * nd);
       scale(F.U, l, g / nu);
       scale(F.V, l, g / nv);
-      scale(F.Dr, l, g / nd);
+      scale(F.W, l, g / nd);
     }
   }
 }
 
 export function normSq3(F: Factors3): number {
   let s = 0;
-  for (const X of [F.U, F.V, F.Dr]) for (let i = 0; i < X.length; i++) s += X[i] * X[i];
+  for (const X of [F.U, F.V, F.W]) for (let i = 0; i < X.length; i++) s += X[i] * X[i];
   return s;
 }

@@ -1,5 +1,6 @@
 import { R } from '../field/index.ts';
 import { makeScheme, type Scheme, type SchemeMeta } from '../scheme/index.ts';
+import { copyFactors, copyFactorsInto, extrapolateFactors } from '../search/als/problem.ts';
 import { Rng } from '../search/rng.ts';
 import { isotropicError, type IsotropicError } from './error.ts';
 import { balance3, decoderStep, encodersOfFactors, encoderStep, factorsOfEncoders, normSq3, type Factors3 } from './fit-als.ts';
@@ -108,12 +109,6 @@ export function tileRowsOf(X: Matrix, t: number, tiles: readonly number[]): Matr
   return { rows, cols: X.cols, data };
 }
 
-const copy3 = (F: Factors3): Factors3 => ({ U: F.U.slice(), V: F.V.slice(), Dr: F.Dr.slice() });
-function set3(dst: Factors3, src: Factors3): void {
-  dst.U.set(src.U);
-  dst.V.set(src.V);
-  dst.Dr.set(src.Dr);
-}
 
 /** Fit encoders to X (M×N) and W (N×P); `start` is not modified. */
 export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitOptions = {}): FitResult {
@@ -127,17 +122,17 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
   const raw = tileMoments(X, W, t, split.train);
   if (!(raw.zz > 0)) throw new ShapeError('XW is zero on the training rows: the relative error is undefined there');
   const m: TileMoments = scaleMoments(raw, raw.zz);
-  const objective = (F: Factors3) => momentLoss(m, F.U, F.V, F.Dr, r) + (lambda > 0 ? lambda * normSq3(F) : 0);
+  const objective = (F: Factors3) => momentLoss(m, F.U, F.V, F.W, r) + (lambda > 0 ? lambda * normSq3(F) : 0);
 
   const F = factorsOfEncoders(start, r);
   balance3(F, r, n, fixedW);
   const history: number[] = [];
   // The start itself is a candidate: the fit never returns anything worse.
-  let best = copy3(F), bestObj = objective(F);
+  let best = copyFactors(F), bestObj = objective(F);
   decoderStep(m, F, r, lambda);
   let cur = objective(F);
-  history.push(momentLoss(m, F.U, F.V, F.Dr, r));
-  if (cur < bestObj) (best = copy3(F)), (bestObj = cur);
+  history.push(momentLoss(m, F.U, F.V, F.W, r));
+  if (cur < bestObj) (best = copyFactors(F)), (bestObj = cur);
   const maxSweeps = opts.sweeps ?? 100, stall = opts.stall ?? 1e-7, window = opts.window ?? 10;
   const deadline = opts.deadline ?? Infinity, extrapolate = opts.extrapolate ?? true;
   let stopped: FitResult['stopped'] = 'sweeps', it = 0;
@@ -147,7 +142,7 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
       stopped = 'deadline';
       break;
     }
-    const prev = copy3(F);
+    const prev = copyFactors(F);
     encoderStep(m, F, r, 'U', lambda);
     if (!fixedW) encoderStep(m, F, r, 'V', lambda);
     decoderStep(m, F, r, lambda);
@@ -155,16 +150,16 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
     cur = objective(F);
     if (extrapolate && it >= 1) {
       const s = Math.cbrt(it + 1);
-      const G: Factors3 = { U: lerp(prev.U, F.U, s), V: lerp(prev.V, F.V, s), Dr: lerp(prev.Dr, F.Dr, s) };
+      const G = extrapolateFactors(prev, F, s);
       const eG = objective(G);
       if (eG < cur) {
-        set3(F, G);
+        copyFactorsInto(F, G);
         cur = eG;
       }
     }
     if (!Number.isFinite(cur)) break;
-    if (cur < bestObj) (best = copy3(F)), (bestObj = cur);
-    history.push(lambda > 0 ? momentLoss(m, F.U, F.V, F.Dr, r) : cur);
+    if (cur < bestObj) (best = copyFactors(F)), (bestObj = cur);
+    history.push(lambda > 0 ? momentLoss(m, F.U, F.V, F.W, r) : cur);
     opts.onSweep?.(it + 1, history[history.length - 1]);
     bests.push(bestObj);
     if (bestObj < 1e-26) {
@@ -195,12 +190,6 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
     return { enc: s, before, after, split, sweeps: it, stopped, history, ms: performance.now() - t0 };
   }
   return { enc, before, after, split, sweeps: it, stopped, history, ms: performance.now() - t0 };
-}
-
-function lerp(a: Float64Array, b: Float64Array, s: number): Float64Array {
-  const out = new Float64Array(b.length);
-  for (let i = 0; i < b.length; i++) out[i] = a[i] + s * (b[i] - a[i]);
-  return out;
 }
 
 /** Encoders as a float scheme for <t,t,t>: U = E_X, V = E_W, W = Dᵀ. */

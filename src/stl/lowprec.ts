@@ -1,4 +1,5 @@
-import { gaussianMatrix, type Matrix } from './matrix.ts';
+import { schemeNormSq, type Factors } from '../search/als/problem.ts';
+import { gaussianMatrix, relErrorSq, type Matrix } from './matrix.ts';
 import { encodersFromScheme, stlRank, type StlEncoders } from './operator.ts';
 import { batchedMatmul, decodeTiles, encodeTiles } from './tiles.ts';
 import type { Scheme } from '../scheme/index.ts';
@@ -103,14 +104,7 @@ export function stlLowPrecision(X: Matrix, W: Matrix, enc: StlEncoders, opts: Lo
 }
 
 /** ‖A − B‖_F / ‖B‖_F (not squared, as bench/gpu reports it). */
-export function relFrobenius(A: ArrayLike<number>, B: ArrayLike<number>): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < A.length; i++) {
-    num += (A[i] - B[i]) ** 2;
-    den += B[i] ** 2;
-  }
-  return den === 0 ? (num === 0 ? 0 : Infinity) : Math.sqrt(num / den);
-}
+export const relFrobenius = (A: ArrayLike<number>, B: ArrayLike<number>): number => Math.sqrt(relErrorSq(A, B));
 
 export interface RoundingErrorOptions extends LowPrecisionOptions {
   /** X is size×size and W size×size (default 256). */
@@ -145,13 +139,6 @@ export function predictedRoundingError(s: Scheme<unknown> | StlEncoders, opts: R
   return { mean: values.reduce((a, b) => a + b, 0) / values.length, values, dtype: opts.dtype, storeProducts: opts.storeProducts, size };
 }
 
-/** Flat factors, rows = products: U r×a, V r×b, W r×c (the layout of the ALS code and of Scheme). */
-export interface FlatFactors {
-  readonly U: Float64Array;
-  readonly V: Float64Array;
-  readonly W: Float64Array;
-}
-
 const rowSq = (X: Float64Array, d: number, l: number) => {
   let s = 0;
   for (let x = 0; x < d; x++) s += X[l * d + x] ** 2;
@@ -159,29 +146,14 @@ const rowSq = (X: Float64Array, d: number, l: number) => {
 };
 
 /** Per product ‖u_l‖²‖v_l‖²‖w_l‖² (the rounding weight of product l). */
-export function productWeights(F: FlatFactors, r: number, a: number, b: number, c: number): Float64Array {
+export function productWeights(F: Factors, r: number, a: number, b: number, c: number): Float64Array {
   const out = new Float64Array(r);
   for (let l = 0; l < r; l++) out[l] = rowSq(F.U, a, l) * rowSq(F.V, b, l) * rowSq(F.W, c, l);
   return out;
 }
 
-/** ‖T̂‖_F² = Σ_{l,k} (UUᵀ)_{lk}(VVᵀ)_{lk}(WWᵀ)_{lk}. */
-export function schemeNormSq(F: FlatFactors, r: number, a: number, b: number, c: number): number {
-  const dot = (X: Float64Array, d: number, l: number, k: number) => {
-    let s = 0;
-    for (let x = 0; x < d; x++) s += X[l * d + x] * X[k * d + x];
-    return s;
-  };
-  let hat = 0;
-  for (let l = 0; l < r; l++) {
-    hat += dot(F.U, a, l, l) * dot(F.V, b, l, l) * dot(F.W, c, l, l);
-    for (let k = 0; k < l; k++) hat += 2 * dot(F.U, a, l, k) * dot(F.V, b, l, k) * dot(F.W, c, l, k);
-  }
-  return hat;
-}
-
 /** κ of flat factors: √(Σ_l ‖u_l‖²‖v_l‖²‖w_l‖² / ‖T̂‖_F²); Infinity when T̂ = 0 with nonzero products, 1 for the empty scheme. */
-export function kappaOfFactors(F: FlatFactors, r: number, a: number, b: number, c: number): number {
+export function kappaOfFactors(F: Factors, r: number, a: number, b: number, c: number): number {
   let sum = 0;
   for (const x of productWeights(F, r, a, b, c)) sum += x;
   const hat = schemeNormSq(F, r, a, b, c);
@@ -190,7 +162,7 @@ export function kappaOfFactors(F: FlatFactors, r: number, a: number, b: number, 
 }
 
 /** E_X, E_W, D of STL as flat factors (D is t²×r, W of a scheme is its transpose). */
-function encFactors(enc: StlEncoders): { F: FlatFactors; r: number; d: number } {
+function encFactors(enc: StlEncoders): { F: Factors; r: number; d: number } {
   const r = stlRank(enc), d = enc.t * enc.t;
   const W = new Float64Array(r * d);
   for (let q = 0; q < d; q++) for (let l = 0; l < r; l++) W[l * d + q] = enc.D[q * r + l];

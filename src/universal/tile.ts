@@ -1,6 +1,6 @@
 import { Fraction, Q, R } from '../field/index.ts';
 import { makeScheme, type Scheme, type SchemeMeta } from '../scheme/index.ts';
-import { matmulProblem, residualOf, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { matmulProblem, residualOf, schemeNormSq, type CpProblem, type Factors } from '../search/als/problem.ts';
 import { verifyScheme } from '../verify/index.ts';
 
 /**
@@ -25,16 +25,7 @@ export function floatError(P: CpProblem, F: Factors): number {
 export function gramError(P: CpProblem, F: Factors): number {
   const { a, b, c, r, idx, val } = P;
   const { U, V, W } = F;
-  let hat = 0;
-  const dot = (X: Float64Array, d: number, l: number, k: number) => {
-    let s = 0;
-    for (let x = 0; x < d; x++) s += X[l * d + x] * X[k * d + x];
-    return s;
-  };
-  for (let l = 0; l < r; l++) {
-    hat += dot(U, a, l, l) * dot(V, b, l, l) * dot(W, c, l, l);
-    for (let k = 0; k < l; k++) hat += 2 * dot(U, a, l, k) * dot(V, b, l, k) * dot(W, c, l, k);
-  }
+  const hat = schemeNormSq(F, r, a, b, c);
   let inner = 0;
   for (let e = 0; e < val.length; e++) {
     const al = idx[3 * e], be = idx[3 * e + 1], ga = idx[3 * e + 2];

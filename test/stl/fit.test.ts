@@ -40,13 +40,13 @@ describe('tile moments', () => {
       const m = tileMoments(X, W, enc.t);
       const F = factorsOfEncoders(enc, enc.r);
       relClose(m.zz, frobeniusSq(matmul(X, W).data), 1e-12);
-      relClose(momentLoss(m, F.U, F.V, F.Dr, enc.r) / m.zz, empiricalError(X, W, enc), 1e-10);
+      relClose(momentLoss(m, F.U, F.V, F.W, enc.r) / m.zz, empiricalError(X, W, enc), 1e-10);
       const gm = Math.ceil(M / enc.t);
       if (gm < 2) continue;
       const { train, heldOut } = splitTileRows(M, enc.t, 0.4, 'random', seed);
       for (const part of [train, heldOut]) {
         const mp = tileMoments(X, W, enc.t, part);
-        relClose(momentLoss(mp, F.U, F.V, F.Dr, enc.r) / mp.zz, empiricalError(tileRowsOf(X, enc.t, part), W, enc), 1e-10);
+        relClose(momentLoss(mp, F.U, F.V, F.W, enc.r) / mp.zz, empiricalError(tileRowsOf(X, enc.t, part), W, enc), 1e-10);
       }
     }
   });
@@ -56,7 +56,7 @@ describe('tile moments', () => {
     const enc = encodersFromScheme(s), F = factorsOfEncoders(enc, enc.r);
     const X = gaussianMatrix(16, 16, 1), W = gaussianMatrix(16, 16, 2);
     const m = tileMoments(X, W, 4);
-    relClose(momentLoss(m, F.U, F.V, F.Dr, enc.r) / m.zz, empiricalError(X, W, enc), 1e-9);
+    relClose(momentLoss(m, F.U, F.V, F.W, enc.r) / m.zz, empiricalError(X, W, enc), 1e-9);
   });
 
   it('group tiles by padding class and count every output tile once', () => {
@@ -77,7 +77,7 @@ describe('ALS steps', () => {
   const m = scaleMoments(raw, raw.zz);
   const direct = (F: Factors3) => empiricalError(X, W, encodersOfFactors(F, t, r));
   const perturbed = (F: Factors3, key: keyof Factors3, dir: Float64Array, h: number): Factors3 => {
-    const G = { U: F.U.slice(), V: F.V.slice(), Dr: F.Dr.slice() };
+    const G = { U: F.U.slice(), V: F.V.slice(), W: F.W.slice() };
     for (let i = 0; i < dir.length; i++) G[key][i] += h * dir[i];
     return G;
   };
@@ -87,7 +87,7 @@ describe('ALS steps', () => {
     return (f(perturbed(F, key, dir, 1e-3)) - f(perturbed(F, key, dir, -1e-3))) / 2e-3;
   };
   const steps: [keyof Factors3, (F: Factors3, lambda: number) => boolean][] = [
-    ['Dr', (F, l) => decoderStep(m, F, r, l)],
+    ['W', (F, l) => decoderStep(m, F, r, l)],
     ['U', (F, l) => encoderStep(m, F, r, 'U', l)],
     ['V', (F, l) => encoderStep(m, F, r, 'V', l)],
   ];

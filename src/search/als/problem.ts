@@ -139,3 +139,18 @@ export function maxAbs(F: Factors): number {
   for (const X of [F.U, F.V, F.W]) for (let i = 0; i < X.length; i++) m = Math.max(m, Math.abs(X[i]));
   return m;
 }
+
+/** ‖T̂‖_F² = Σ_{l,k} (UUᵀ)_{lk}(VVᵀ)_{lk}(WWᵀ)_{lk}. */
+export function schemeNormSq(F: Factors, r: number, a: number, b: number, c: number): number {
+  const dot = (X: Float64Array, d: number, l: number, k: number) => {
+    let s = 0;
+    for (let x = 0; x < d; x++) s += X[l * d + x] * X[k * d + x];
+    return s;
+  };
+  let hat = 0;
+  for (let l = 0; l < r; l++) {
+    hat += dot(F.U, a, l, l) * dot(F.V, b, l, l) * dot(F.W, c, l, l);
+    for (let k = 0; k < l; k++) hat += 2 * dot(F.U, a, l, k) * dot(F.V, b, l, k) * dot(F.W, c, l, k);
+  }
+  return hat;
+}
