@@ -12,7 +12,7 @@ import type { CyclicSnapshot } from '../search/flip/cyclic.ts';
 import { cyclicInvariance } from '../search/flip/cyclic-check.ts';
 import { liftScheme } from '../search/lift.ts';
 import { loadCheckpoint, CheckpointError, type Checkpoint } from '../search/checkpoint.ts';
-import type { FlipSnapshot } from '../search/flip/walk.ts';
+import type { FlipSnapshot, WalkCounters } from '../search/flip/walk.ts';
 import { Progress } from '../search/progress.ts';
 import { alsSearch } from '../search/als/search.ts';
 import { symmetricAlsSearch } from '../search/als/symmetric.ts';
@@ -44,6 +44,29 @@ function writeVerified(s: Scheme<unknown>, out: string, status: Status): boolean
   return true;
 }
 
+/**
+ * The checkpoint to resume (undefined when not resuming), or null after reporting bad input: not a
+ * checkpoint of this engine and these parameters, or a --workers that does not match it.
+ */
+function resumeFrom<S>(o: { resume?: string; workers?: number }, engine: string, params: Record<string, unknown>, status: Status): Checkpoint<S> | undefined | null {
+  if (!o.resume) return undefined;
+  let resume: Checkpoint<S>;
+  try {
+    resume = loadCheckpoint<S>(o.resume, engine, params);
+  } catch (err) {
+    if (err instanceof CheckpointError) return (status.badInput(err.message), null);
+    throw err;
+  }
+  if (o.workers && o.workers !== resume.workers.length) return (status.badInput(`${o.resume}: holds ${resume.workers.length} walkers; resume with --workers ${resume.workers.length} or without --workers`), null);
+  return resume;
+}
+
+/** ", resuming FILE (time, flips, best rank)" for the first line of a resumed search. */
+function resumedNote(file: string | undefined, resume: Checkpoint<{ counters: WalkCounters }> | undefined): string {
+  if (!resume) return '';
+  return `, resuming ${file} (${(resume.elapsedMs / 1000).toFixed(1)} s, ${resume.workers.reduce((a, w) => a + w.counters.flips, 0)} flips, best rank ${Math.min(...resume.workers.map((w) => w.counters.bestRank))})`;
+}
+
 export function searchCommand(program: Command, status: Status): void {
   const search = program.command('search').description('search for schemes: flip graphs over Z2 (lifted to Z), numerical ALS with rounding');
   search
@@ -66,16 +89,8 @@ export function searchCommand(program: Command, status: Status): void {
       if (o.symmetry === 'cyclic') return cyclicFlip(o, status);
       const [n, m, p] = o.format as [number, number, number];
       const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed };
-      let resume: Checkpoint<FlipSnapshot> | undefined;
-      if (o.resume) {
-        try {
-          resume = loadCheckpoint<FlipSnapshot>(o.resume, 'flip', params);
-        } catch (err) {
-          if (err instanceof CheckpointError) return status.badInput(err.message);
-          throw err;
-        }
-        if (o.workers && o.workers !== resume.workers.length) return status.badInput(`${o.resume}: holds ${resume.workers.length} walkers; resume with --workers ${resume.workers.length} or without --workers`);
-      }
+      const resume = resumeFrom<FlipSnapshot>(o, 'flip', params, status);
+      if (resume === null) return;
       let start: number[][] | undefined;
       if (o.start) {
         const s = status.guard(() => loadScheme(o.start), o.start);
@@ -85,7 +100,7 @@ export function searchCommand(program: Command, status: Status): void {
         start = FlipState.fromScheme(z2).terms();
       }
       const workers = resume?.workers.length ?? o.workers ?? cpus().length;
-      const resumed = resume ? `, resuming ${o.resume} (${(resume.elapsedMs / 1000).toFixed(1)} s, ${resume.workers.reduce((a, w) => a + w.counters.flips, 0)} flips, best rank ${Math.min(...resume.workers.map((w) => w.counters.bestRank))})` : '';
+      const resumed = resumedNote(o.resume, resume);
       printErr(`search flip <${n},${m},${p}> over ${o.field}: target rank ${o.targetRank}, seed ${o.seed}, ${workers} worker(s), limit ${o.timeLimit} s${resumed}`);
       const progress = new Progress(`flip <${n},${m},${p}>`);
       progress.start(o.timeLimit * 1000);
@@ -175,18 +190,10 @@ async function cyclicFlip(o: FlipCliOptions, status: Status): Promise<void> {
   if (n * n > 26) return status.badInput(`--symmetry cyclic supports n ≤ 5, not <${n},${n},${n}>`);
   if (o.start) return status.badInput('--symmetry cyclic starts from the naive algorithm; --start is not supported');
   const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed, symmetry: 'cyclic' };
-  let resume: Checkpoint<CyclicSnapshot> | undefined;
-  if (o.resume) {
-    try {
-      resume = loadCheckpoint<CyclicSnapshot>(o.resume, 'flip-cyclic', params);
-    } catch (err) {
-      if (err instanceof CheckpointError) return status.badInput(err.message);
-      throw err;
-    }
-    if (o.workers && o.workers !== resume.workers.length) return status.badInput(`${o.resume}: holds ${resume.workers.length} walkers; resume with --workers ${resume.workers.length} or without --workers`);
-  }
+  const resume = resumeFrom<CyclicSnapshot>(o, 'flip-cyclic', params, status);
+  if (resume === null) return;
   const workers = resume?.workers.length ?? o.workers ?? cpus().length;
-  const resumed = resume ? `, resuming ${o.resume} (${(resume.elapsedMs / 1000).toFixed(1)} s, ${resume.workers.reduce((a, w) => a + w.counters.flips, 0)} flips, best rank ${Math.min(...resume.workers.map((w) => w.counters.bestRank))})` : '';
+  const resumed = resumedNote(o.resume, resume);
   printErr(`search flip <${n},${n},${n}> over Z2 with cyclic symmetry: target rank ${o.targetRank}, seed ${o.seed}, ${workers} worker(s), limit ${o.timeLimit} s${resumed}`);
   const progress = new Progress(`flip <${n},${n},${n}> cyclic`);
   progress.start(o.timeLimit * 1000);
