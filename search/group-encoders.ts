@@ -8,7 +8,7 @@
  *   node --import tsx search/group-encoders.ts [--tile 4] [--seed 1] [--groups Z16,S4,...]
  */
 import { parseArgs } from 'node:util';
-import { embeddedScheme, fourierScheme, scaledEmbeddingError, searchEmbedding } from '../src/symmetry/index.ts';
+import { embeddedScheme, fourierScheme, scaledEmbeddingError, searchEmbedding } from '../src/group-algebra/index.ts';
 import { verifyScheme } from '../src/verify/index.ts';
 
 const DEFAULT = [

@@ -10,6 +10,7 @@ export { Q, Fraction, ratToJSON, numDen } from './rational.ts';
 export { Z2, Zp, isPrime } from './modular.ts';
 export { R } from './real.ts';
 export { C, type Gaussian } from './gaussian.ts';
+export { rankOf, Echelon, det, rankOneFactors, normaliseFirst, proportional } from './linalg.ts';
 
 /**
  * Field tags of scheme JSON. "Z" is not a field: it marks integer coefficients, valid over every

@@ -1,7 +1,7 @@
 import type { Field } from '../field/index.ts';
 import { changeBasis, formatOf, matInverse, matMul, permuteScheme, PERMUTATIONS, transpose, type Mat, type Permutation, type Scheme } from '../scheme/index.ts';
 import type { Rng } from '../search/rng.ts';
-import { det } from './linalg.ts';
+import { det } from '../field/linalg.ts';
 
 /**
  * Symmetries of matrix multiplication acting on schemes: g = (P, Q, R, σ) acts by

@@ -1,11 +1,7 @@
 export * from './action.ts';
 export * from './terms.ts';
 export * from './invariants.ts';
-export * from './linalg.ts';
 export { findBasisChanges, type SolveOptions, type SolveResult } from './solve.ts';
 export * from './equivalence.ts';
 export * from './stabiliser.ts';
 export * from './z2fast.ts';
-export * from './tpp.ts';
-export * from './embedsearch.ts';
-export { fourierScheme, groupForName, directProduct, dftGaussian, dftReal, type FourierAlgorithm, type FourierOptions } from './fourier/index.ts';

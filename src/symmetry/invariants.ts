@@ -1,7 +1,7 @@
 import type { Field } from '../field/index.ts';
 import { formatOf, unflatten, type Mat, type Permutation, type Scheme } from '../scheme/index.ts';
 import { allowedPerms, permuteTriple, type PermSet } from './action.ts';
-import { rankOf } from './linalg.ts';
+import { rankOf } from '../field/linalg.ts';
 
 /**
  * Invariants of a scheme under (P, Q, R) and σ, used to say "not equivalent" fast and to restrict

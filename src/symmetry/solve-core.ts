@@ -1,6 +1,6 @@
 import type { Field } from '../field/index.ts';
 import { matInverse, matMul, transpose, type Mat } from '../scheme/index.ts';
-import { det, Echelon, proportional, rankOneFactors } from './linalg.ts';
+import { det, Echelon, proportional, rankOneFactors } from '../field/linalg.ts';
 import { normaliseMatrix } from './action.ts';
 import { termKey } from './terms.ts';
 import type { TermData } from './invariants.ts';

@@ -1,6 +1,6 @@
 import { Zp, type Field, type Fraction, type Gaussian } from '../field/index.ts';
 import { formatOf, type Mat, type Scheme } from '../scheme/index.ts';
-import { det } from './linalg.ts';
+import { det } from '../field/linalg.ts';
 import type { TermData } from './invariants.ts';
 import { Matcher, type State } from './solve-core.ts';
 

@@ -1,6 +1,6 @@
 import type { Field } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
-import { normaliseFirst } from './linalg.ts';
+import { normaliseFirst } from '../field/linalg.ts';
 
 /**
  * A scheme is a multiset of rank-one tensors u⊗v⊗w, and u⊗v⊗w = (λu)⊗(μv)⊗(w/λμ): the factors of

@@ -9,7 +9,7 @@ export { coverTable, coverPlan, planScheme, planError, describePlan, type CoverP
 export { subSchemes, fullTileSchemes, type SubScheme } from './subschemes.ts';
 export { truncate, fitDecoder } from './truncate.ts';
 export { strassenBlockStarts } from './blocks.ts';
-export { groupStarts, GROUPS } from './group.ts';
+export { groupStarts, GROUPS } from './group-starts.ts';
 export { refine, type RefineOptions } from './refine.ts';
 export { roundToRational, type RoundedScheme } from './rational.ts';
 export { exactDecoder, solveRational } from './exactls.ts';

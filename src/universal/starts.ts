@@ -4,7 +4,7 @@ import type { CpProblem, Factors } from '../search/als/problem.ts';
 import { Rng } from '../search/rng.ts';
 import { strassenBlockStarts } from './blocks.ts';
 import { coverPlan, coverTable, describePlan, planScheme } from './cover.ts';
-import { groupStarts } from './group.ts';
+import { groupStarts } from './group-starts.ts';
 import { fullTileSchemes, subSchemes, type SubScheme } from './subschemes.ts';
 import { exactError, floatError, schemeFactors } from './tile.ts';
 import { truncate } from './truncate.ts';

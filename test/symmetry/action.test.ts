@@ -6,7 +6,7 @@ import { Rng } from '../../src/search/rng.ts';
 import {
   act, allowedPerms, compose, elementKey, identityElement, inverse, permuteFormat, randomElement, randomInvertible, sameTerms,
 } from '../../src/symmetry/index.ts';
-import { det } from '../../src/symmetry/linalg.ts';
+import { det } from '../../src/field/linalg.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared } from '../helpers/shared.ts';
 import { sharedScheme } from '../helpers/load.ts';

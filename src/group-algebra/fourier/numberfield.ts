@@ -1,5 +1,5 @@
 import { Fraction, Q } from '../../field/index.ts';
-import { Echelon } from '../linalg.ts';
+import { Echelon } from '../../field/linalg.ts';
 import { powerMod } from './bilinear.ts';
 
 /**

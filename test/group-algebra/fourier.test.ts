@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Fraction } from '../../src/field/index.ts';
-import { fourierScheme, dftGaussian, dftReal } from '../../src/symmetry/index.ts';
-import { applyBilinearQ, cyclotomic, fieldMulBilinear, quaternionBilinear, realCyclotomic, toomBilinear } from '../../src/symmetry/fourier/index.ts';
+import { fourierScheme, dftGaussian, dftReal } from '../../src/group-algebra/index.ts';
+import { applyBilinearQ, cyclotomic, fieldMulBilinear, quaternionBilinear, realCyclotomic, toomBilinear } from '../../src/group-algebra/fourier/index.ts';
 import { verifyScheme, type VerifyReport } from '../../src/verify/index.ts';
 
 const exact = (r: VerifyReport) => r.kind === 'exact' && r.exact;

@@ -1,10 +1,10 @@
 import type { Fraction } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
-import { embeddedScheme, fourierScheme, groupForName, searchEmbedding, type FourierAlgorithm } from '../symmetry/index.ts';
+import { embeddedScheme, fourierScheme, groupForName, searchEmbedding, type FourierAlgorithm } from '../group-algebra/index.ts';
 import { exactError, padRational } from './tile.ts';
 
 /**
- * Group-theoretic starts (src/symmetry): <t,t,t> embedded in Q[G] by index sets S, T, U ⊆ G with
+ * Group-theoretic starts (src/group-algebra): <t,t,t> embedded in Q[G] by index sets S, T, U ⊆ G with
  * the fewest triple-product violations, composed with the exact rational Fourier algorithm of
  * Q[G] and the least-squares-scaled read-out. Such a scheme has the group algebra's rank; it is
  * usable for r ≥ that rank (padded with zero products). Abelian groups give the DFT /

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Fraction } from '../../src/field/index.ts';
 import { frobeniusSq, makeTensor, matmulTensor } from '../../src/tensor/index.ts';
-import { embeddedScheme, embeddingError, embeddingTensor, fourierScheme, satisfiesTPP, scaledEmbeddingError, searchEmbedding, tppViolations } from '../../src/symmetry/index.ts';
+import { embeddedScheme, embeddingError, embeddingTensor, fourierScheme, satisfiesTPP, scaledEmbeddingError, searchEmbedding, tppViolations } from '../../src/group-algebra/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 
 /** ‖T − T̂‖² / ‖T‖² from the two tensors directly. */

@@ -1,9 +1,10 @@
-import type { Field } from '../field/index.ts';
+import type { Field } from './field.ts';
 
 /**
- * Exact linear algebra over any Field, for the symmetry code: ranks of factor matrices, nullspaces of
- * the linear systems that pin down (P, Q, R), and an incremental echelon form that backtracking can
- * copy cheaply (its size is bounded by the number of unknowns, not by the number of equations added).
+ * Exact linear algebra over any Field: ranks, determinants, nullspaces and an incremental echelon
+ * form that backtracking can copy cheaply (its size is bounded by the number of unknowns, not by the
+ * number of equations added). The symmetry search pins down (P, Q, R) with it; the group-algebra
+ * constructions use it for minimal polynomials in number fields and to invert the Fourier encoder.
  */
 
 /** Rank of a matrix given as rows (Gaussian elimination on a copy). */

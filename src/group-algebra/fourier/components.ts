@@ -1,7 +1,7 @@
 import { Fraction, Q } from '../../field/index.ts';
 import { makeScheme, matInverse, type Scheme, type SchemeMeta } from '../../scheme/index.ts';
 import type { FiniteGroup, TargetSpec } from '../../tensor/index.ts';
-import { Echelon } from '../linalg.ts';
+import { Echelon } from '../../field/linalg.ts';
 import { kronBilinear, type Bilinear } from './bilinear.ts';
 
 /**
