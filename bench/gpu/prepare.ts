@@ -6,15 +6,15 @@
  *   npx tsx bench/gpu/prepare.ts [--dtype bf16|fp16] [SCHEME_FILE ...]
  *
  * Default schemes: Strassen <2,2,2>:7, Strassen⊗Strassen <4,4,4>:49 (exact), and PLACEHOLDER
- * (4, 24) and (4, 32) schemes (placeholder.ts: truncated naive in a random orthogonal basis, for
+ * (4, 24) and (4, 32) schemes (src/library/placeholder.ts: truncated naive in a random orthogonal basis, for
  * timing only). A scheme file given here for <4,4,4> with rank 24 or 32 replaces the placeholder of
  * that rank; any other file is added. Re-run after changing the generators.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codegenOperator, generateFrom, type CodegenDtype, type CodegenOperator } from '../../src/codegen/index.ts';
-import { placeholderScheme } from '../../src/codegen/placeholder.ts';
+import { codegenOperator, generateSource, type CodegenDtype, type CodegenOperator } from '../../src/codegen/index.ts';
+import { placeholderScheme } from '../../src/library/placeholder.ts';
 import { loadScheme } from '../../src/formats/registry.ts';
 import { schemeToJson } from '../../src/formats/json.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
@@ -70,8 +70,8 @@ function main(): void {
     const op: CodegenOperator = codegenOperator(e.scheme, t);
     const files = { scheme: `${e.name}.json`, triton: `${e.name}_stl.py`, cuda: `${e.name}_stl.cu` };
     writeFileAtomic(join(OUT, files.scheme), schemeToJson(e.scheme));
-    writeFileAtomic(join(OUT, files.triton), generateFrom('triton', op, { dtype }));
-    writeFileAtomic(join(OUT, files.cuda), generateFrom('cuda', op, { dtype }));
+    writeFileAtomic(join(OUT, files.triton), generateSource('triton', op, { dtype, scheme: e.scheme }));
+    writeFileAtomic(join(OUT, files.cuda), generateSource('cuda', op, { dtype, scheme: e.scheme }));
     console.log(`${e.name.padEnd(24)} ${op.name.padEnd(12)} ${op.exact ? 'exact' : `isotropic error ${op.isotropicError.toFixed(4)}`}${e.placeholder ? '  PLACEHOLDER (timing only)' : ''}`);
     return {
       name: e.name, t: op.t, r: op.r, dtype, exact: op.exact, isotropic_error: op.isotropicError, placeholder: e.placeholder,

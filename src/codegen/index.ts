@@ -1,35 +1,21 @@
-import type { Scheme } from '../scheme/index.ts';
-import { generateCuda } from './cuda.ts';
-import { generateGpujs } from './gpujs.ts';
+import { SchemeError, type Scheme } from '../scheme/index.ts';
 import { codegenOperator, type CodegenOperator } from './operator.ts';
-import type { CodegenOptions, CodegenTarget } from './options.ts';
-import { generateTriton } from './triton.ts';
-import { generateTs } from './ts.ts';
+import type { CodegenOptions } from './options.ts';
+import { targetNamed, type GeneratedFile } from './registry.ts';
 
 export { codegenOperator, type CodegenOperator } from './operator.ts';
-export { DTYPES, TARGETS, type CodegenDtype, type CodegenOptions, type CodegenTarget } from './options.ts';
-export { fusedConfigs } from './triton.ts';
-export { fusedTile } from './cuda-fused.ts';
+export { DTYPES, type CodegenDtype, type CodegenOptions } from './options.ts';
+export { fileText, generateSource, TARGET_NAMES, TARGETS, targetNamed, type GeneratedFile, type Target, type TargetOptions } from './registry.ts';
+export { fusedConfigs } from './targets/triton.ts';
+export { fusedTile } from './targets/cuda-fused.ts';
 
-/** Source text for one target from an already validated operator. */
-export function generateFrom(target: CodegenTarget, op: CodegenOperator, opts: CodegenOptions): string {
-  switch (target) {
-    case 'triton':
-      return generateTriton(op, opts);
-    case 'cuda':
-      return generateCuda(op, opts);
-    case 'gpujs':
-      return generateGpujs(op);
-    case 'ts':
-      return generateTs(op);
-  }
-}
-
-/** Validate `s` as a scheme for <tile,tile,tile> (SchemeError otherwise) and generate `target`. */
-export function generate(target: CodegenTarget, s: Scheme<unknown>, tile: number, opts: CodegenOptions): { text: string; op: CodegenOperator } {
+/**
+ * Validate `s` as a scheme for <tile,tile,tile> (SchemeError otherwise) and generate the target
+ * called `name`; `source` is the scheme's file, for targets that name their output after it.
+ */
+export function generate(name: string, s: Scheme<unknown>, tile: number, opts: CodegenOptions & { source?: string }): { files: GeneratedFile[]; op: CodegenOperator } {
+  const target = targetNamed(name);
+  if (!target) throw new SchemeError(`unknown codegen target ${name}`);
   const op = codegenOperator(s, tile);
-  return { text: generateFrom(target, op, opts), op };
+  return { files: target.generate(op, { ...opts, scheme: s }), op };
 }
-
-/** Conventional file extension of each target's output. */
-export const EXTENSION: Record<CodegenTarget, string> = { triton: '.py', cuda: '.cu', gpujs: '.mjs', ts: '.ts' };

@@ -1,7 +1,7 @@
 /**
  * The Strassen-Tile operator (shared/docs/stl.md): the float64 reference operator, its cost model,
- * error measures and worst-case bound, matrix input, and the PyTorch export. The gpu.js version
- * lives in ./gpujs.ts and is not re-exported here, so importing the rest never loads gpu.js.
+ * error measures and worst-case bound, matrix input, and the PyTorch export. The gpu.js kernels
+ * are a codegen target (src/codegen/targets/gpujs.ts).
  */
 export * from './matrix.ts';
 export * from './tiles.ts';

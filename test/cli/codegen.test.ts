@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { placeholderScheme } from '../../src/codegen/placeholder.ts';
+import { placeholderScheme } from '../../src/library/placeholder.ts';
 import { schemeToJson } from '../../src/formats/json.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { changeField } from '../../src/scheme/index.ts';

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { codegenOperator, generateFrom, type CodegenDtype } from '../../src/codegen/index.ts';
-import { placeholderScheme } from '../../src/codegen/placeholder.ts';
+import { codegenOperator, type CodegenDtype } from '../../src/codegen/index.ts';
+import { generateCuda } from '../../src/codegen/targets/cuda.ts';
+import { generateTriton } from '../../src/codegen/targets/triton.ts';
+import { placeholderScheme } from '../../src/library/placeholder.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { scratch, writeIn } from './helpers.ts';
@@ -24,7 +26,7 @@ describe.skipIf(!hasNvcc)('codegen cuda: the generated .cu compiles for sm_90a',
   ];
   for (const [name, s, t, dtype] of cases) {
     it(`${name} (${dtype})`, () => {
-      const file = writeIn(dir, `${name}-${dtype}.cu`, generateFrom('cuda', codegenOperator(s, t), { dtype }));
+      const file = writeIn(dir, `${name}-${dtype}.cu`, generateCuda(codegenOperator(s, t), { dtype }));
       const r = spawnSync('nvcc', ['-std=c++17', '-gencode=arch=compute_90a,code=sm_90a', '-c', file, '-o', `${file}.o`, '-Xptxas', '-v'], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       // ptxas reports each kernel; the fused kernel must not spill to local memory.
@@ -38,7 +40,7 @@ describe.skipIf(!hasPython)('codegen triton: the generated module py_compiles', 
   for (const [name, s, t] of schemes) {
     it(name, () => {
       const op = codegenOperator(s, t);
-      const file = writeIn(dir, `${name.replace(/-/g, '_')}.py`, generateFrom('triton', op, { dtype: 'bf16' }));
+      const file = writeIn(dir, `${name.replace(/-/g, '_')}.py`, generateTriton(op, { dtype: 'bf16' }));
       const r = spawnSync('python3', ['-m', 'py_compile', file], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       // The baked coefficient tables read back as the operator's (parsed by Python's own literal parser).

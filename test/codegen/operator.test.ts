@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codegenOperator, fusedConfigs, fusedTile } from '../../src/codegen/index.ts';
 import { floatLiteral, linearCombination } from '../../src/codegen/operator.ts';
-import { placeholderScheme } from '../../src/codegen/placeholder.ts';
+import { placeholderScheme } from '../../src/library/placeholder.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { changeField, type Scheme } from '../../src/scheme/index.ts';
 

@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { codegenOperator, generateFrom, type CodegenOperator } from '../../src/codegen/index.ts';
-import { placeholderScheme } from '../../src/codegen/placeholder.ts';
+import { codegenOperator, type CodegenOperator } from '../../src/codegen/index.ts';
+import { generateTs } from '../../src/codegen/targets/ts.ts';
+import { placeholderScheme } from '../../src/library/placeholder.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { makeScheme, type Scheme } from '../../src/scheme/index.ts';
 import { matmul64, randomMatrix, relErr, scratch, stlFloat64, writeIn } from './helpers.ts';
@@ -17,7 +18,7 @@ interface TsKernel {
 }
 
 async function load(op: CodegenOperator, name: string): Promise<TsKernel> {
-  const file = writeIn(dir, `${name}.ts`, generateFrom('ts', op, { dtype: 'bf16' }));
+  const file = writeIn(dir, `${name}.ts`, generateTs(op));
   return (await import(pathToFileURL(file).href)) as TsKernel;
 }
 

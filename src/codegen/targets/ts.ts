@@ -1,4 +1,5 @@
-import { floatLiteral, headerLines, linearCombination, type CodegenOperator } from './operator.ts';
+import { floatLiteral, headerLines, linearCombination, type CodegenOperator } from '../operator.ts';
+import type { Target } from '../registry.ts';
 
 /**
  * `stlkit codegen ts`: a dependency-free TypeScript module computing the STL operator on
@@ -6,6 +7,14 @@ import { floatLiteral, headerLines, linearCombination, type CodegenOperator } fr
  * For small sizes, tests and browsers; the arithmetic is JavaScript's (float64) with every stored
  * intermediate (X̂, Ŵ, Ẑ, Z) rounded to float32.
  */
+export const tsTarget: Target = {
+  name: 'ts',
+  extension: '.ts',
+  description: 'Float32Array TypeScript',
+  package: false,
+  generate: (op) => [{ path: 'stl.ts', contents: generateTs(op) }],
+};
+
 export function generateTs(op: CodegenOperator): string {
   const { t, r } = op;
   const t2 = t * t;

@@ -1,4 +1,4 @@
-import { floatLiteral, linearCombination, type CodegenOperator } from './operator.ts';
+import { floatLiteral, linearCombination, type CodegenOperator } from '../operator.ts';
 
 /**
  * Pieces of the generated Triton module that are plain Python or straight-line Triton code

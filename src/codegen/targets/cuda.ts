@@ -1,6 +1,7 @@
+import { floatLiteral, headerLines, linearCombination, type CodegenOperator } from '../operator.ts';
+import type { CodegenOptions } from '../options.ts';
+import type { Target } from '../registry.ts';
 import { fusedKernelSource, fusedTile } from './cuda-fused.ts';
-import { floatLiteral, headerLines, linearCombination, type CodegenOperator } from './operator.ts';
-import type { CodegenOptions } from './options.ts';
 
 /**
  * `stlkit codegen cuda`: one self-contained .cu (no CUTLASS, no cuBLAS header or link needed) with
@@ -12,14 +13,25 @@ import type { CodegenOptions } from './options.ts';
  *  - extern "C" entry points for ctypes. Build: nvcc -std=c++17 -O3
  *    -gencode=arch=compute_90a,code=sm_90a -shared -Xcompiler -fPIC -o libstl.so FILE.cu -ldl
  */
+export const cudaTarget: Target = {
+  name: 'cuda',
+  extension: '.cu',
+  description: '.cu for sm_90a',
+  package: false,
+  generate: (op, o) => [{ path: 'stl.cu', contents: generateCuda(op, o) }],
+};
+
+/** The .cu: its parts in order (prologue, tile access, encode, decode, products, launch). */
 export function generateCuda(op: CodegenOperator, o: CodegenOptions): string {
+  return [prologue(op, o), TILE_ACCESS, encode(op), decode(op)].join('\n') + fusedKernelSource(op.t) + '\n' + CUBLAS_PRODUCTS + '\n' + launch(o);
+}
+
+const cLit = (x: number) => `${floatLiteral(x)}f`;
+
+/** Header comment, includes, size macros, the element type's conversions, D in constant memory. */
+function prologue(op: CodegenOperator, o: CodegenOptions): string {
   const { t, r } = op;
   const t2 = t * t;
-  const cLit = (x: number) => `${floatLiteral(x)}f`;
-  const xs = Array.from({ length: t2 }, (_, q) => `x[${q}]`);
-  const ys = Array.from({ length: r }, (_, l) => `y[${l}]`);
-  const encodeBody = (E: number[][]) => E.map((row, l) => `  o[${l} * plane] = from_f(${linearCombination(row, xs, cLit, '0.f')});`).join('\n');
-  const decodeBody = op.D.map((row, q) => `  z[${q}] = ${linearCombination(row, ys, cLit, '0.f')};`).join('\n');
   const kD = op.D.map((row) => `  ${row.map(cLit).join(', ')},`).join('\n');
   const bf = o.dtype === 'bf16';
   const { BM, BN } = fusedTile(t);
@@ -72,8 +84,11 @@ __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
 __constant__ float kD[STL_T2 * STL_R] = {
 ${kD}
 };
+`;
+}
 
-// ---- vector loads/stores of T (or 2T) consecutive elements: 16, 8 or 4 bytes when they fit ------
+/** Vector loads/stores and tile/block addressing shared by the stage kernels (scheme-independent). */
+const TILE_ACCESS = String.raw`// ---- vector loads/stores of T (or 2T) consecutive elements: 16, 8 or 4 bytes when they fit ------
 template <int N>
 __device__ __forceinline__ void load_vals(const elem_t* __restrict__ p, float* x) {
   if constexpr (N * sizeof(elem_t) == 16) {
@@ -137,8 +152,13 @@ __device__ __forceinline__ void store_tile(elem_t* __restrict__ A, long ld, int 
     }
   }
 }
+`;
 
-// ---- Stage 1: encode. One thread per tile (i, k): read its T² entries, write R encoded values,
+/** Stage 1: the X and W encode kernels, E_X and E_W baked in. */
+function encode(op: CodegenOperator): string {
+  const xs = Array.from({ length: op.t * op.t }, (_, q) => `x[${q}]`);
+  const encodeBody = (E: number[][]) => E.map((row, l) => `  o[${l} * plane] = from_f(${linearCombination(row, xs, cLit, '0.f')});`).join('\n');
+  return String.raw`// ---- Stage 1: encode. One thread per tile (i, k): read its T² entries, write R encoded values,
 // plane l holding X̂_l (GI × GK, row-major). Coefficients E_X / E_W are baked in below.
 template <bool BLOCKS>
 __global__ void encode_x_kernel(const elem_t* __restrict__ X, elem_t* __restrict__ Xh, int GI, int GK, long ld) {
@@ -160,8 +180,14 @@ __global__ void encode_w_kernel(const elem_t* __restrict__ W, elem_t* __restrict
   elem_t* o = Wh + (long)i * GK + k;
 ${encodeBody(op.EW)}
 }
+`;
+}
 
-// ---- Stage 3: decode. One thread per output tile (i, j): read its R products, z_q = Σ_l D[q][l]·y_l.
+/** Stage 3: the decode kernel, D baked in. */
+function decode(op: CodegenOperator): string {
+  const ys = Array.from({ length: op.r }, (_, l) => `y[${l}]`);
+  const decodeBody = op.D.map((row, q) => `  z[${q}] = ${linearCombination(row, ys, cLit, '0.f')};`).join('\n');
+  return String.raw`// ---- Stage 3: decode. One thread per output tile (i, j): read its R products, z_q = Σ_l D[q][l]·y_l.
 template <bool BLOCKS>
 __global__ void decode_kernel(const elem_t* __restrict__ Zh, elem_t* __restrict__ Z, int GI, int GJ, long ld) {
   const int j = blockIdx.x * blockDim.x + threadIdx.x, i = blockIdx.y;
@@ -174,8 +200,11 @@ __global__ void decode_kernel(const elem_t* __restrict__ Zh, elem_t* __restrict_
 ${decodeBody}
   store_tile<BLOCKS>(Z, ld, i, j, GI, GJ, z);
 }
-${fusedKernelSource(t)}
-// =============================================================================================
+`;
+}
+
+/** Host side of stage 2: error reporting and the r products through cuBLAS's strided batched GEMM. */
+const CUBLAS_PRODUCTS = String.raw`// =============================================================================================
 // Host side: errors, cuBLAS (dlopen), entry points.
 // =============================================================================================
 static char g_err[512] = "";
@@ -240,8 +269,12 @@ static int batched_gemm(const elem_t* A, const elem_t* B, elem_t* C, int GI, int
   }
   return 0;
 }
+`;
 
-static bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
+/** Host launchers of the stage kernels and the extern "C" entry points. */
+function launch(o: CodegenOptions): string {
+  const bf = o.dtype === 'bf16';
+  return String.raw`static bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
 static int check_shape(int M, int N, int P) {
   if (M <= 0 || N <= 0 || P <= 0 || M % STL_T || N % STL_T || P % STL_T) return fail(-10, "M, N, P must be positive multiples of t (pad first)");
   if (M / STL_T > 65535) return fail(-11, "M/t above 65535 (grid y)");

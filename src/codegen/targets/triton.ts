@@ -1,6 +1,7 @@
-import { headerLines, type CodegenOperator } from './operator.ts';
-import { decodeAccumulate, encodeStores, foldLines, loadTiles, powerOfTwo, pyMatrix, storeTiles } from './python.ts';
-import type { CodegenOptions } from './options.ts';
+import { headerLines, type CodegenOperator } from '../operator.ts';
+import type { CodegenOptions } from '../options.ts';
+import type { Target } from '../registry.ts';
+import { decodeAccumulate, encodeStores, foldLines, loadTiles, powerOfTwo, pyMatrix, storeTiles } from './triton-lines.ts';
 
 /**
  * Fused-kernel block shapes in tile units, tried in this order by the harness (the first is the
@@ -20,14 +21,27 @@ export function fusedConfigs(t: number): Record<string, number | boolean>[] {
   return [cfg(BM, BN, 8), cfg(Math.max(16, BM / 2), BN, 4)];
 }
 
-/** The Python module for `stlkit codegen triton`: torch reference, Triton encode/decode/fused kernels. */
+/** `stlkit codegen triton`: a Python module with a torch reference and Triton encode/decode/fused kernels. */
+export const tritonTarget: Target = {
+  name: 'triton',
+  extension: '.py',
+  description: 'Python module',
+  package: false,
+  generate: (op, o) => [{ path: 'stl.py', contents: generateTriton(op, o) }],
+};
+
+/** The module: its parts in order (prologue, torch reference, encode, decode, products, launch). */
 export function generateTriton(op: CodegenOperator, o: CodegenOptions): string {
+  return [prologue(op, o), TORCH_REFERENCE, encodeKernel(op), decodeKernel(op), fusedKernel(op), LAUNCH].join('\n\n\n');
+}
+
+const I4 = '    ', I8 = '        ';
+
+/** Docstring, imports, the scheme's constants and coefficient tables, the fused kernel's configs. */
+function prologue(op: CodegenOperator, o: CodegenOptions): string {
   const { t, r } = op;
-  const t2 = t * t;
   const tdt = o.dtype === 'fp16' ? 'torch.float16' : 'torch.bfloat16';
   const p2 = powerOfTwo(t);
-  const I4 = '    ', I8 = '        ', I12 = '            ';
-  const zeros = (n: number, ind: string) => Array.from({ length: n }, (_, q) => `${ind}z${q} = tl.zeros((BM, BN), tl.float32)`);
   const doc = headerLines(op, 'triton', o.dtype).map((l) => l.replace(/\\/g, '/')).join('\n');
   return `"""${doc}
 
@@ -69,10 +83,11 @@ INTERLEAVE_OK = ${p2 ? 'True' : 'False'}  # JOINED / SPLIT need t a power of two
 
 def coefficients(device="cuda", dtype=torch.float32):
     """E_X (r×t²), E_W (r×t²), D (t²×r) as tensors."""
-    return tuple(torch.tensor(m, dtype=dtype, device=device) for m in (E_X, E_W, D))
+    return tuple(torch.tensor(m, dtype=dtype, device=device) for m in (E_X, E_W, D))`;
+}
 
-
-# ---------------------------------------------------------------- pure torch ---------------------
+/** Pure-torch STL (reference and baseline), independent of the scheme but for its tables. */
+const TORCH_REFERENCE = `# ---------------------------------------------------------------- pure torch ---------------------
 def encode_tiles_torch(A, E):
     """(r, M/t, N/t): entry [l, i, k] = Σ_q E[l, q]·A[t·i + q//t, t·k + q%t], in A's dtype."""
     M, N = A.shape
@@ -102,10 +117,14 @@ def stl_reference(X, W, dtype=torch.float64):
 def stl_torch(X, Wh):
     """Plain PyTorch STL in X's dtype: tile permute + encode matmul, bmm, decode matmul + permute."""
     EX, _, Dm = coefficients(X.device, X.dtype)
-    return decode_tiles_torch(torch.bmm(encode_tiles_torch(X, EX), Wh), Dm)
+    return decode_tiles_torch(torch.bmm(encode_tiles_torch(X, EX), Wh), Dm)`;
 
-
-# ---------------------------------------------------------------- Triton kernels -----------------
+/** Stage 1: the X encode kernel, E_X baked in; SPLIT loads tile rows contiguously (t a power of 2). */
+function encodeKernel(op: CodegenOperator): string {
+  const { t } = op;
+  const t2 = t * t;
+  const p2 = powerOfTwo(t);
+  return `# ---------------------------------------------------------------- Triton kernels -----------------
 @triton.jit
 def _encode_x_kernel(X, Xh, GM, GN, ld, BI: tl.constexpr, BJ: tl.constexpr, SPLIT: tl.constexpr):
     """Stage 1, encode: a BI×BJ block of tiles of X → r planes of X̂ (E_X baked in)."""
@@ -127,10 +146,14 @@ ${p2 ? loadTiles(op, true, I8).join('\n') : `${I8}tl.static_assert(False, "SPLIT
         src = X + (${t} * i)[:, None] * ld + (${t} * j)[None, :]
 ${loadTiles(op, false, I8).join('\n')}
     # X̂_l = Σ_q E_X[l, q]·x_q, one plane per product.
-${encodeStores(op.EX, I4).join('\n')}
+${encodeStores(op.EX, I4).join('\n')}`;
+}
 
-
-@triton.jit
+/** Stage 3: the decode kernel, D baked in; JOINED stores output rows contiguously (t a power of 2). */
+function decodeKernel(op: CodegenOperator): string {
+  const { t } = op;
+  const p2 = powerOfTwo(t);
+  return `@triton.jit
 def _decode_kernel(Zh, Z, GM, GP, ldz, BI: tl.constexpr, BJ: tl.constexpr, JOINED: tl.constexpr):
     """Stage 3, decode: r planes of Ẑ → a BI×BJ block of t×t output tiles of row-major Z (D baked in)."""
     pid_i = tl.program_id(0)
@@ -152,10 +175,16 @@ ${p2 ? storeTiles(t, true, I8, 'BI', 'BJ').join('\n') : `${I8}tl.static_assert(F
     else:
         out = Z + (${t} * i)[:, None] * ldz + (${t} * j)[None, :]
         omask = mask
-${storeTiles(t, false, I8, 'BI', 'BJ').join('\n')}
+${storeTiles(t, false, I8, 'BI', 'BJ').join('\n')}`;
+}
 
-
-@triton.jit
+/** Stages 2 and 3 fused: the r products with the decode folded into the epilogue; D read at run time. */
+function fusedKernel(op: CodegenOperator): string {
+  const { t } = op;
+  const t2 = t * t;
+  const p2 = powerOfTwo(t);
+  const zeros = (n: number, ind: string) => Array.from({ length: n }, (_, q) => `${ind}z${q} = tl.zeros((BM, BN), tl.float32)`);
+  return `@triton.jit
 def _fused_kernel(Xh, Wh, Dp, Z, GM, GN, GP, R, ldz,
                   BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, GROUP_M: tl.constexpr,
                   FLAT: tl.constexpr, JOINED: tl.constexpr, EVEN: tl.constexpr, FOLD: tl.constexpr):
@@ -227,10 +256,11 @@ ${p2 ? storeTiles(t, true, I8, 'BM', 'BN').join('\n') : `${I8}tl.static_assert(F
     else:
         out = Z + (${t} * i)[:, None] * ldz + (${t} * j)[None, :]
         omask = (i[:, None] < GM) & (j[None, :] < GP)
-${storeTiles(t, false, I8, 'BM', 'BN').join('\n')}
+${storeTiles(t, false, I8, 'BM', 'BN').join('\n')}`;
+}
 
-
-# ---------------------------------------------------------------- wrappers -----------------------
+/** Launch: input checks and the Python entry points (encode_x, decode, fused_gemm, stl_*). */
+const LAUNCH = `# ---------------------------------------------------------------- wrappers -----------------------
 def _check(A, name):
     assert A.is_cuda and A.dim() == 2 and A.stride(1) == 1, f"{name} must be a row-major CUDA matrix"
     assert A.shape[0] % T == 0 and A.shape[1] % T == 0, f"{name} is {tuple(A.shape)}; t = {T} must divide both sizes (pad first)"
@@ -297,4 +327,3 @@ def stl_fused(X, Wh, config=None, split=True):
     """Triton encode, then the decode-fused GEMM (X-encode and decode included)."""
     return fused_gemm(encode_x(X, split=split), Wh, config=config)
 `;
-}

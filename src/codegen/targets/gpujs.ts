@@ -1,4 +1,5 @@
-import { floatLiteral, headerLines, linearCombination, type CodegenOperator } from './operator.ts';
+import { floatLiteral, headerLines, linearCombination, type CodegenOperator } from '../operator.ts';
+import type { Target } from '../registry.ts';
 
 /**
  * `stlkit codegen gpujs`: an ES module (plain JavaScript, so a browser loads it without a build
@@ -11,6 +12,15 @@ import { floatLiteral, headerLines, linearCombination, type CodegenOperator } fr
  * selects its product with an if-chain on this.thread.z and the decode kernel its tile position
  * with one on q; both chains are short (r and t² arms).
  */
+export const gpujsTarget: Target = {
+  name: 'gpujs',
+  extension: '.mjs',
+  description: 'ES module of gpu.js kernels: WebGL, WebGPU, WebAssembly, CPU',
+  package: false,
+  generate: (op) => [{ path: 'stl.mjs', contents: generateGpujs(op) }],
+};
+
+/** The module; `gpuModule` is what it imports gpu.js as (a path where no package resolves it). */
 export function generateGpujs(op: CodegenOperator, gpuModule = 'gpu.js'): string {
   const { t, r } = op;
   const t2 = t * t;
