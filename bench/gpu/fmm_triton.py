@@ -9,7 +9,8 @@ given as r×t² coefficient lists, the stlkit JSON convention: D[q][l] = W[l][q]
     M_l = (Σ_q U[l][q]·A_q) · (Σ_q V[l][q]·B_q),      C_q = Σ_l W[l][q]·M_l.
 
 Two ways to feed the products, both generated from (U, V, W) as Triton source (one kernel per
-launch group, coefficients baked in):
+launch group, coefficients baked in) by `stlkit codegen fmm-triton`, which bench/gpu/prepare.ts
+runs into generated/fmm/NAME/ for every exact scheme and the built-in ones (fmm_plan.py):
 
   fused   each product is a GEMM whose A and B tiles are loaded as signed sums of the needed
           block tiles (read 2 tiles, add in registers, feed tl.dot); nothing but C is written.
@@ -34,9 +35,9 @@ import importlib.util
 import os
 import sys
 
+from fmm_plan import Plan, load_plan
 
-from fmm_codegen import MODES, generate, launch_groups
-from fmm_plan import Plan, load_scheme
+MODES = ("fused", "presum", "sequential", "persistent")
 
 # ------------------------------------------------------------------------------ runtime ----------
 CONFIGS = {
@@ -50,21 +51,14 @@ CONFIGS = {
     "128x64s4w4": dict(BM=128, BN=128, BK=64, num_warps=4, num_stages=4, GROUP_M=8),
     "128x64s3w4": dict(BM=128, BN=128, BK=64, num_warps=4, num_stages=3, GROUP_M=8),  # 96 KB: 2 programs an SM
 }
-GEN_DIR = os.environ.get("FMM_TRITON_GEN", os.path.join(os.path.expanduser("~"), ".cache", "stlkit-fmm-triton"))
 _MODULES = {}
 
 
 def _module(plan, mode, load):
-    src = generate(plan, mode, load)
-    key = hashlib.sha256(src.encode()).hexdigest()[:16]
+    """The generated module of the plan for this mode and load, imported once."""
+    path = plan.module_path(mode, load)
+    key = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
     if key not in _MODULES:
-        os.makedirs(GEN_DIR, exist_ok=True)
-        path = os.path.join(GEN_DIR, f"fmm_{plan.name}_{mode}_{load}_{key}.py")
-        if not os.path.exists(path):
-            tmp = path + f".{os.getpid()}.tmp"
-            with open(tmp, "w") as f:
-                f.write(src)
-            os.replace(tmp, path)
         spec = importlib.util.spec_from_file_location(f"fmm_gen_{key}", path)
         mod = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = mod
@@ -87,13 +81,14 @@ def _tma_allocator():
 
 
 class FmmTriton:
-    """C = A·B by one level of the scheme: fmm = FmmTriton(scheme, mode, load); fmm(A, B, out=C, config=cfg)."""
+    """C = A·B by one level of the scheme: fmm = FmmTriton(plan, mode, load); fmm(A, B, out=C, config=cfg).
+    plan: a Plan or what load_plan takes (a built-in name, a scheme JSON, a package folder)."""
 
-    def __init__(self, scheme, mode="fused", load="ptr"):
-        self.plan = scheme if isinstance(scheme, Plan) else Plan(scheme)
+    def __init__(self, plan, mode="fused", load="ptr"):
+        self.plan = plan if isinstance(plan, Plan) else load_plan(plan)
         self.mode, self.load = mode, load
         self.mod = _module(self.plan, mode, load)
-        self.groups = launch_groups(self.plan, mode)
+        self.groups = self.plan.launches[mode]
         self.kernels = [getattr(self.mod, f"group_{g}") for g in range(len(self.groups))]
         self._scratch, self._tab_key, self._cnt = {}, None, None
 
@@ -240,7 +235,7 @@ def _warm_one(job):
     sch, mode, load, cfg = job
     import torch
     c = CONFIGS[cfg]
-    plan = Plan(load_scheme(sch))
+    plan = load_plan(sch)
     n = plan.t * max(c["BM"], c["BN"], c["BK"]) * 2
     A = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
     B = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
@@ -259,7 +254,7 @@ def main():
     ap.add_argument("--size", type=int, default=16384, help="M = K = N of the timed shape")
     ap.add_argument("--check-size", type=int, default=2048, help="every variant is first checked at this size too")
     ap.add_argument("--variants", nargs="*", default=DEFAULT_VARIANTS,
-                    help=f"SCHEME:MODE:LOAD:CONFIG, SCHEME a built-in name or a scheme JSON, MODE one of {MODES}, "
+                    help=f"SCHEME:MODE:LOAD:CONFIG, SCHEME a built-in name or a scheme JSON (its package from prepare.ts), MODE one of {MODES}, "
                          f"LOAD ptr|tma, CONFIG one of {list(CONFIGS)}")
     gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generated")
     ap.add_argument("--cuda", nargs="*", default=[os.path.join(gen, "strassen_t2_r7_stl.cu"), os.path.join(gen, "strassen2_t4_r49_stl.cu")],
@@ -312,7 +307,7 @@ def main():
             continue
         try:
             Z.fill_(float("nan"))
-            FmmTriton(Plan(load_scheme(sch)), mode, load)(X, W, out=Z, config=CONFIGS[cfg])
+            FmmTriton(load_plan(sch), mode, load)(X, W, out=Z, config=CONFIGS[cfg])
             torch.cuda.synchronize()
             small[job] = sb.rel(Z, ref)
         except Exception as ex:  # noqa: BLE001
@@ -364,7 +359,7 @@ def main():
 
     for job in jobs:
         sch, mode, load, cfg = job
-        plan = Plan(load_scheme(sch))
+        plan = load_plan(sch)
         is_gemm = plan.t == 1
         kernel = "triton-gemm" if is_gemm else f"triton-fmm-1level-{mode}"
         meta = dict(config=dict(CONFIGS[cfg], name=cfg, load=load), fused=not is_gemm)

@@ -1,7 +1,8 @@
 /**
- * Writes everything the GPU harness (run_all.py) needs into bench/gpu/generated/, so the device
- * machine needs no Node: the scheme JSONs, their generated Triton modules and CUDA files, and
- * manifest.json tying them together.
+ * Writes everything the GPU harness (run_all.py, fmm_triton.py) needs into bench/gpu/generated/, so
+ * the device machine needs no Node: the scheme JSONs, their generated Triton modules and CUDA files,
+ * manifest.json tying them together, and in fmm/NAME/ the fmm-triton package of every exact scheme
+ * and of the built-in ones of fmm_triton.py (strassen_t2_r7, winograd_t2_r7, gemm_t1_r1).
  *
  *   npx tsx bench/gpu/prepare.ts [--dtype bf16|fp16] [SCHEME_FILE ...]
  *
@@ -13,11 +14,11 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codegenOperator, generateSource, type CodegenDtype, type CodegenOperator } from '../../src/codegen/index.ts';
+import { codegenOperator, generateSource, targetNamed, type CodegenDtype, type CodegenOperator } from '../../src/codegen/index.ts';
 import { placeholderScheme } from '../../src/library/placeholder.ts';
 import { loadScheme } from '../../src/formats/registry.ts';
 import { schemeToJson } from '../../src/formats/json.ts';
-import { builtinScheme } from '../../src/library/builtin.ts';
+import { builtinScheme, naive, winograd } from '../../src/library/builtin.ts';
 import { formatOf, type Scheme } from '../../src/scheme/index.ts';
 import { writeFileAtomic } from '../../src/util/atomic.ts';
 
@@ -65,6 +66,8 @@ function main(): void {
   }
   mkdirSync(OUT, { recursive: true });
   for (const f of readdirSync(OUT)) if (/\.(json|py|cu)$/.test(f)) rmSync(join(OUT, f));
+  rmSync(join(OUT, 'fmm'), { recursive: true, force: true });
+  const fmm: [string, Scheme<unknown>][] = [['winograd_t2_r7', winograd()], ['gemm_t1_r1', naive(1, 1, 1)]];
   const manifest = entries.map((e) => {
     const [t] = formatOf(e.scheme);
     const op: CodegenOperator = codegenOperator(e.scheme, t);
@@ -72,6 +75,7 @@ function main(): void {
     writeFileAtomic(join(OUT, files.scheme), schemeToJson(e.scheme));
     writeFileAtomic(join(OUT, files.triton), generateSource('triton', op, { dtype, scheme: e.scheme }));
     writeFileAtomic(join(OUT, files.cuda), generateSource('cuda', op, { dtype, scheme: e.scheme }));
+    if (op.exact) fmm.push([e.name, e.scheme]);
     console.log(`${e.name.padEnd(24)} ${op.name.padEnd(12)} ${op.exact ? 'exact' : `isotropic error ${op.isotropicError.toFixed(4)}`}${e.placeholder ? '  PLACEHOLDER (timing only)' : ''}`);
     return {
       name: e.name, t: op.t, r: op.r, dtype, exact: op.exact, isotropic_error: op.isotropicError, placeholder: e.placeholder,
@@ -80,6 +84,16 @@ function main(): void {
   });
   writeFileAtomic(join(OUT, 'manifest.json'), JSON.stringify({ generator: 'bench/gpu/prepare.ts', dtype, schemes: manifest }, null, 1) + '\n');
   console.log(`wrote ${entries.length * 3 + 1} files to ${OUT}`);
+  // One level of each exact scheme in Triton (fmm_triton.py), named as fmm_plan.load_plan finds it.
+  const target = targetNamed('fmm-triton')!;
+  for (const [name, scheme] of fmm) {
+    const [t] = formatOf(scheme);
+    const dir = join(OUT, 'fmm', name);
+    mkdirSync(dir, { recursive: true });
+    const files = target.generate(codegenOperator(scheme, t), { dtype, scheme, source: name });
+    for (const f of files) writeFileAtomic(join(dir, f.path), f.contents);
+  }
+  console.log(`wrote the fmm-triton packages of ${fmm.map(([n]) => n).join(', ')} to ${join(OUT, 'fmm')}`);
 }
 
 main();

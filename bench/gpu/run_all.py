@@ -267,7 +267,7 @@ def triton_fmm(s, X, W, XW64, measure):
     (M, N), P = X.shape, W.shape[1]
     if M % (s.t * cfg["BM"]) or P % (s.t * cfg["BN"]) or N % (s.t * cfg["BK"]):
         return
-    fmm = ft.FmmTriton(ft.load_scheme(s.path), mode, load)
+    fmm = ft.FmmTriton(ft.load_plan(s.path), mode, load)
     Z = torch.empty((M, P), device=X.device, dtype=X.dtype)
     measure("triton-fmm-1level", lambda: fmm(X, W, out=Z, config=cfg), XW64, fused=True, poison=[Z], s=s,
             config=dict(cfg, name=cfg_name, mode=mode, load=load), note=ft.describe(fmm))

@@ -11,20 +11,13 @@ import os
 import subprocess
 import sys
 import time
-from fractions import Fraction
 
 import torch
 
+from coefficients import real
+
 
 # ------------------------------------------------------------------------------ schemes ----------
-def _coef(x):
-    if isinstance(x, (int, float)):
-        return float(x)
-    if isinstance(x, str):
-        return float(Fraction(x.strip()))
-    raise ValueError(f"coefficient {x!r} is not real (complex schemes are not supported here)")
-
-
 class Scheme:
     """E_X (r×t²), E_W (r×t²), D (t²×r) of a <t,t,t> scheme JSON exported by stlkit."""
 
@@ -35,9 +28,9 @@ class Scheme:
         if not n == m == p:
             raise ValueError(f"{path}: not a <t,t,t> scheme")
         self.path, self.t, self.r = path, n, doc["rank"]
-        self.EX = [[_coef(x) for x in row] for row in doc["U"]]
-        self.EW = [[_coef(x) for x in row] for row in doc["V"]]
-        self.D = [[_coef(doc["W"][l][q]) for l in range(self.r)] for q in range(n * n)]
+        self.EX = [[real(x) for x in row] for row in doc["U"]]
+        self.EW = [[real(x) for x in row] for row in doc["V"]]
+        self.D = [[real(doc["W"][l][q]) for l in range(self.r)] for q in range(n * n)]
         entry = entry or {}
         self.name = entry.get("name") or os.path.splitext(os.path.basename(path))[0]
         self.exact = bool(entry.get("exact", False))

@@ -345,7 +345,7 @@ export function renderMarkdown(runs: readonly Run[], opts: ReportOptions = {}): 
     '  (encode or decode alone, the bare batched GEMM, kernels given X̂) are marked "(stage)" and never win.',
     '- A failed or skipped measurement shows its error instead of a time.',
     '- Scheme: the manifest name of bench/gpu/generated/ at run time, (t, r), and "placeholder" for the',
-    '  timing-only schemes of src/codegen/placeholder.ts (their error vs XW is meaningless by design).',
+    '  timing-only schemes of src/library/placeholder.ts (their error vs XW is meaningless by design).',
     '',
   ];
   if (opts.svg) {

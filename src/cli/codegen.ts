@@ -28,7 +28,7 @@ export function codegenCommand(program: Command, status: Status): void {
     .requiredOption('--scheme <file>', 'scheme for <t,t,t> (any supported format; exact or float)')
     .requiredOption('--tile <t>', 'tile size t; must match the scheme', parseTile)
     .addOption(new Option('--dtype <type>', 'element type on the GPU (fp32 accumulate)').choices(DTYPES as string[]).default('bf16'))
-    .requiredOption('-o, --output <file>', 'output file (- for standard output)')
+    .requiredOption('-o, --output <file>', 'output file (- for standard output); a folder for a package target')
     .option('--from <source>', 'source format of the scheme, when the extension does not tell')
     .option('--json', 'print a machine-readable summary (to stderr when the code goes to stdout)')
     .action((target: string, o: { scheme: string; tile: number; dtype: CodegenDtype; output: string; from?: string; json?: boolean }) => {

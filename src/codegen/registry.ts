@@ -2,6 +2,7 @@ import type { Scheme } from '../scheme/index.ts';
 import type { CodegenOperator } from './operator.ts';
 import type { CodegenOptions } from './options.ts';
 import { cudaTarget } from './targets/cuda.ts';
+import { fmmTritonTarget } from './targets/fmm-triton.ts';
 import { gpujsTarget } from './targets/gpujs.ts';
 import { tritonTarget } from './targets/triton.ts';
 import { tsTarget } from './targets/ts.ts';
@@ -38,7 +39,7 @@ export interface Target {
 }
 
 /** Every target, in the order the CLI lists them. */
-export const TARGETS: readonly Target[] = [tritonTarget, cudaTarget, gpujsTarget, tsTarget];
+export const TARGETS: readonly Target[] = [tritonTarget, cudaTarget, gpujsTarget, tsTarget, fmmTritonTarget];
 
 export const TARGET_NAMES: readonly string[] = TARGETS.map((t) => t.name);
 
