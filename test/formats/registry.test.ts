@@ -5,8 +5,8 @@ import { loadSchemes } from '../../src/formats/registry.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, schemeFiles, SCHEMES } from '../helpers/shared.ts';
 
-/** Files that are not scheme data at all. */
-const NOT_SCHEMES = /(^|\/)(LICENSE[^/]*|README\.md)$|fmm-catalogue\//;
+/** Files that are not scheme data at all (best-known-2026.json is a table of ranks per format). */
+const NOT_SCHEMES = /(^|\/)(LICENSE[^/]*|README\.md|best-known-\d+\.json)$|fmm-catalogue\//;
 /** Files refused on purpose, with the reason the importer must give. */
 const REFUSED: [RegExp, RegExp][] = [
   [/-approx$/, /border-rank/],
