@@ -5,6 +5,7 @@ import { Argument, InvalidArgumentError, Option } from 'commander';
 import { DTYPES, fileText, generate, TARGET_NAMES, TARGETS, targetNamed, type CodegenDtype, type GeneratedFile } from '../codegen/index.ts';
 import { InputError } from '../formats/errors.ts';
 import { loadScheme } from '../formats/registry.ts';
+import { checkRounding, describeRounding, refusalMessage } from '../stl/rounding-check.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { print, printErr, printJson } from './output.ts';
 import type { Status } from './status.ts';
@@ -30,8 +31,9 @@ export function codegenCommand(program: Command, status: Status): void {
     .addOption(new Option('--dtype <type>', 'element type on the GPU (fp32 accumulate)').choices(DTYPES as string[]).default('bf16'))
     .requiredOption('-o, --output <file>', 'output file (- for standard output); a folder for a package target')
     .option('--from <source>', 'source format of the scheme, when the extension does not tell')
+    .option('--allow-ill-conditioned', 'generate even when the predicted rounding error in --dtype exceeds the scheme\'s own approximation error (or 2 % for exact schemes)')
     .option('--json', 'print a machine-readable summary (to stderr when the code goes to stdout)')
-    .action((target: string, o: { scheme: string; tile: number; dtype: CodegenDtype; output: string; from?: string; json?: boolean }) => {
+    .action((target: string, o: { scheme: string; tile: number; dtype: CodegenDtype; output: string; from?: string; json?: boolean; allowIllConditioned?: boolean }) => {
       const s = status.guard(() => loadScheme(o.scheme, { from: o.from }), o.scheme);
       if (!s) return;
       const pkg = targetNamed(target)?.package ?? false;
@@ -41,6 +43,14 @@ export function codegenCommand(program: Command, status: Status): void {
       }
       const done = status.guard(() => generate(target, s, o.tile, { dtype: o.dtype, source: o.scheme }), o.scheme);
       if (!done) return;
+      // Checked after generate, which validates the scheme (square, tile, field) with its own errors.
+      const lowPrecision = targetNamed(target)?.lowPrecision;
+      const rounding = lowPrecision ? status.guard(() => checkRounding(s, o.dtype, lowPrecision.storeProducts), o.scheme) : null;
+      if (rounding === undefined) return;
+      if (rounding && !rounding.ok && !o.allowIllConditioned) {
+        status.badInput(refusalMessage(o.scheme, rounding));
+        return;
+      }
       const { files, op } = done;
       if (o.output === '-') print(fileText(files[0]));
       else {
@@ -55,9 +65,12 @@ export function codegenCommand(program: Command, status: Status): void {
         if (!ok) return;
       }
       const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.contents), 0);
-      const summary = { target, output: o.output, scheme: o.scheme, name: op.name, t: op.t, r: op.r, dtype: o.dtype, exact: op.exact, isotropicError: op.isotropicError, sha256: op.hash, bytes, ...(pkg ? { files: files.map((f) => f.path) } : {}) };
+      const summary = { target, output: o.output, scheme: o.scheme, name: op.name, t: op.t, r: op.r, dtype: o.dtype, exact: op.exact, isotropicError: op.isotropicError, sha256: op.hash, bytes, ...(pkg ? { files: files.map((f) => f.path) } : {}), ...(rounding ? { rounding } : {}) };
       if (o.json) (o.output === '-' ? (x: unknown) => printErr(JSON.stringify(x)) : printJson)(summary);
-      else if (o.output !== '-') print(`wrote ${o.output}: ${target} for ${op.name} (t ${op.t}, r ${op.r}, ${o.dtype}, ${op.exact ? 'exact' : `approximate, isotropic error ${op.isotropicError.toPrecision(4)}`})`);
+      else if (o.output !== '-') {
+        print(`wrote ${o.output}: ${target} for ${op.name} (t ${op.t}, r ${op.r}, ${o.dtype}, ${op.exact ? 'exact' : `approximate, isotropic error ${op.isotropicError.toPrecision(4)}`})`);
+        if (rounding) print(`  ${describeRounding(rounding)}${rounding.ok ? '' : ' — exceeded, generated because of --allow-ill-conditioned'}`);
+      }
     });
 }
 

@@ -34,6 +34,12 @@ export interface Target {
   /** A few words for the CLI's help: what the output is. */
   readonly description: string;
   readonly package: boolean;
+  /**
+   * How the kernels round in --dtype: `storeProducts` when the r products pass through the format
+   * before the decode (unfused kernels). null for targets computing in float32 (gpujs, ts), where
+   * the CLI checks no conditioning.
+   */
+  readonly lowPrecision: { readonly storeProducts: boolean } | null;
   /** Validate what only this target needs (SchemeError with a message otherwise) and generate. */
   generate(op: CodegenOperator, options: TargetOptions): GeneratedFile[];
 }

@@ -8,6 +8,7 @@ import { builtinScheme } from '../../src/library/builtin.ts';
 import { changeField } from '../../src/scheme/index.ts';
 import { scratch } from '../codegen/helpers.ts';
 import { runCli } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/shared.ts';
 
 const dir = scratch('cli');
 const write = (name: string, text: string) => {
@@ -72,5 +73,28 @@ describe('stlkit codegen', () => {
       expect(r.err, args.join(' ')).toMatch(msg);
     }
     expect(() => readFileSync(o)).toThrow();
+  });
+
+  it('prints the predicted rounding error; refuses an ill-conditioned scheme in bf16/fp16 unless --allow-ill-conditioned', async () => {
+    // search/universal-results/t4/r024.json: isotropic error 0.458 but κ ≈ 8·10⁵ (unconditioned ALS).
+    const ill = join(ROOT, 'search/universal-results/t4/r024.json');
+    const good = join(ROOT, 'search/universal-results/t4-cond/r024.json');
+    const out = join(dir, 'guarded.py');
+    const refused = await codegen(['triton', '--scheme', ill, '--tile', '4', '-o', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.err.trim().split('\n')).toHaveLength(1);
+    expect(refused.err).toMatch(/t4\/r024\.json: predicted bf16 rounding error 2\.\de\+3 \(unfused, κ 8\.\d+e\+5\), bound 67\.\d % .*--allow-ill-conditioned/);
+    expect(() => readFileSync(out)).toThrow();
+    const forced = await codegen(['triton', '--scheme', ill, '--tile', '4', '-o', out, '--allow-ill-conditioned']);
+    expect(forced.code).toBe(0);
+    expect(forced.out).toMatch(/exceeded, generated because of --allow-ill-conditioned/);
+    // Float32 targets round nothing in the format: no check.
+    expect((await codegen(['ts', '--scheme', ill, '--tile', '4', '-o', join(dir, 'ill.ts')])).code).toBe(0);
+    const ok = await codegen(['cuda', '--scheme', good, '--tile', '4', '--dtype', 'fp16', '-o', join(dir, 'good.cu'), '--json']);
+    expect(ok.code).toBe(0);
+    const rounding = JSON.parse(ok.out).rounding;
+    expect(rounding).toMatchObject({ dtype: 'fp16', storeProducts: true, ok: true });
+    expect(rounding.predicted).toBeLessThan(0.02);
+    expect(rounding.bound).toBeCloseTo(Math.sqrt(0.498389), 3);
   });
 });

@@ -18,6 +18,7 @@ export const cudaTarget: Target = {
   extension: '.cu',
   description: '.cu for sm_90a',
   package: false,
+  lowPrecision: { storeProducts: true },
   generate: (op, o) => [{ path: 'stl.cu', contents: generateCuda(op, o) }],
 };
 

@@ -20,6 +20,7 @@ export const fmmTritonTarget: Target = {
   extension: '',
   description: 'a folder of Triton modules: one level of an exact scheme as fast matmul, additions fused',
   package: true,
+  lowPrecision: { storeProducts: true },
   generate: (_op, o) => {
     const name = o.source ? basename(o.source).replace(/\.[^.]*$/, '') : String(o.scheme.meta.name ?? 'scheme');
     const plan = fmmPlan(o.scheme, name);

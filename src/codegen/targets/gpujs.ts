@@ -17,6 +17,7 @@ export const gpujsTarget: Target = {
   extension: '.mjs',
   description: 'ES module of gpu.js kernels: WebGL, WebGPU, WebAssembly, CPU',
   package: false,
+  lowPrecision: null,
   generate: (op) => [{ path: 'stl.mjs', contents: generateGpujs(op) }],
 };
 

@@ -27,6 +27,7 @@ export const tritonTarget: Target = {
   extension: '.py',
   description: 'Python module',
   package: false,
+  lowPrecision: { storeProducts: true },
   generate: (op, o) => [{ path: 'stl.py', contents: generateTriton(op, o) }],
 };
 

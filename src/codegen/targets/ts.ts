@@ -12,6 +12,7 @@ export const tsTarget: Target = {
   extension: '.ts',
   description: 'Float32Array TypeScript',
   package: false,
+  lowPrecision: null,
   generate: (op) => [{ path: 'stl.ts', contents: generateTs(op) }],
 };
 
