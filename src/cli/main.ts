@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { convertCommand } from './convert.ts';
 import { infoCommand } from './info.ts';
 import { libraryCommand } from './library.ts';
-import { mainCommand } from './mainjob.ts';
+import { startCommand } from './start.ts';
 import { showCommand } from './show.ts';
 import { Status } from './status.ts';
 import { verifyCommand } from './verify.ts';
@@ -16,7 +16,7 @@ import { symmetryCommand } from './symmetry.ts';
 import { codegenCommand } from './codegen.ts';
 import { universalCommand } from './universal.ts';
 import { fitCommand } from './fit.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../util/version.ts';
 
 
 /** Build the program; every verb reports into the shared Status. */
@@ -34,7 +34,7 @@ export function buildProgram(status: Status): Command {
   searchCommand(program, status);
   certifyCommand(program, status);
   proofsCommand(program, status);
-  mainCommand(program, status);
+  startCommand(program, status);
   errorCommand(program, status);
   exportCommand(program, status);
   equivCommand(program, status);

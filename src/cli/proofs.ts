@@ -1,14 +1,12 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../formats/errors.ts';
 import { loadScheme } from '../formats/registry.ts';
-import { certificateFileName, certify, checkCertificate, type CheckResult } from '../proofs/certificate.ts';
-import { writeFileAtomic } from '../util/atomic.ts';
+import { certifyTo, checkCertificate, type CheckResult } from '../proofs/certificate.ts';
 import { parseFormat } from './args.ts';
 import { print, printErr, printJson, table } from './output.ts';
 import type { Status } from './status.ts';
-import { VERSION } from './version.ts';
 
 export function certifyCommand(program: Command, status: Status): void {
   program
@@ -23,15 +21,13 @@ export function certifyCommand(program: Command, status: Status): void {
       for (const file of files) {
         const s = status.guard(() => loadScheme(file, { from: o.from, format: o.format }), file);
         if (!s) continue;
-        const c = certify(s, VERSION, { approximate: o.approximate });
-        if ('error' in c) {
-          printErr(`${file}: ${c.error}; no certificate written`);
+        const r = certifyTo(o.dir, s, { approximate: o.approximate });
+        if ('error' in r) {
+          printErr(`${file}: ${r.error}; no certificate written`);
           status.fail();
           continue;
         }
-        mkdirSync(o.dir, { recursive: true });
-        const out = join(o.dir, certificateFileName(c));
-        writeFileAtomic(out, JSON.stringify(c, null, 1) + '\n');
+        const { certificate: c, file: out } = r;
         print(`certified ${file}: ${c.claim.target}:${c.claim.rank} over ${c.claim.field}, ${c.claim.kind === 'exact' ? 'exact' : `isotropic error ${c.claim.error}`} → ${out}`);
       }
     });

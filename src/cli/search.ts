@@ -2,21 +2,17 @@ import { cpus } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { changeField, rank, schemeName, type Scheme } from '../scheme/index.ts';
-import { verifyScheme } from '../verify/index.ts';
 import { loadScheme } from '../formats/registry.ts';
-import { schemeToJson } from '../formats/json.ts';
 import { FlipState } from '../search/flip/state.ts';
-import { flipPool } from '../search/parallel/flip-pool.ts';
 import { cyclicPool } from '../search/parallel/cyclic-pool.ts';
 import type { CyclicSnapshot } from '../search/flip/cyclic.ts';
 import { cyclicInvariance } from '../search/flip/cyclic-check.ts';
-import { liftScheme } from '../search/lift.ts';
 import { loadCheckpoint, CheckpointError, type Checkpoint } from '../search/checkpoint.ts';
 import type { FlipSnapshot, WalkCounters } from '../search/flip/walk.ts';
 import { Progress } from '../search/progress.ts';
 import { alsSearch } from '../search/als/search.ts';
 import { symmetricAlsSearch } from '../search/als/symmetric.ts';
-import { writeFileAtomic } from '../util/atomic.ts';
+import { flipAndLift, writeVerified } from '../search/pipeline.ts';
 import { parseFormat, parsePositiveInt, parseTolerance } from './args.ts';
 import { print, printErr } from './output.ts';
 import type { Status } from './status.ts';
@@ -31,16 +27,15 @@ function parseSearchField(s: string): 'Z2' | 'Z' | 'Q' {
   return s;
 }
 
-/** Verify once more, exactly, and only then write: a result file is always a verified scheme. */
-function writeVerified(s: Scheme<unknown>, out: string, status: Status): boolean {
-  const r = verifyScheme(s);
-  if (r.kind !== 'exact' || !r.exact) {
+/** Write the scheme only once it verifies exactly again (writeVerified), and say so. */
+function writeAndReport(s: Scheme<unknown>, out: string, status: Status): boolean {
+  const equations = writeVerified(s, out);
+  if (equations === null) {
     printErr(`internal check failed: the result does not verify over ${s.fieldTag}; nothing written`);
     status.fail();
     return false;
   }
-  writeFileAtomic(out, schemeToJson(s));
-  print(`wrote ${out}: ${schemeName(s)} over ${s.fieldTag}, verified exactly (${r.equations} Brent equations)`);
+  print(`wrote ${out}: ${schemeName(s)} over ${s.fieldTag}, verified exactly (${equations} Brent equations)`);
   return true;
 }
 
@@ -104,29 +99,23 @@ export function searchCommand(program: Command, status: Status): void {
       printErr(`search flip <${n},${m},${p}> over ${o.field}: target rank ${o.targetRank}, seed ${o.seed}, ${workers} worker(s), limit ${o.timeLimit} s${resumed}`);
       const progress = new Progress(`flip <${n},${m},${p}>`);
       progress.start(o.timeLimit * 1000);
-      let lifts = 0;
-      const result = await flipPool({
+      const result = await flipAndLift({
         format: o.format, targetRank: o.targetRank, seed: o.seed, workers, timeLimitMs: o.timeLimit * 1000, start, resume,
         walk: o.plateau ? { plateau: o.plateau } : undefined,
-        continueAtTarget: o.field !== 'Z2',
-        accept: o.field === 'Z2' ? undefined : (s) => {
-          lifts++;
-          const l = liftScheme(s, { seed: o.seed });
-          return l.scheme;
-        },
+        lift: o.field !== 'Z2',
         checkpoint: o.checkpoint ? { path: o.checkpoint, everyMs: o.checkpointEvery * 1000, params } : undefined,
         onProgress: (q) => progress.update({ ...q, targetRank: o.targetRank, rateUnit: 'flips/s', limitMs: o.timeLimit * 1000 }),
       });
       progress.stop();
       const secs = (result.elapsedMs / 1000).toFixed(1);
-      printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank}${o.field !== 'Z2' ? `; ${lifts} lift attempt(s), ${result.rejected} refused` : ''}`);
+      printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank}${o.field !== 'Z2' ? `; ${result.lifts} lift attempt(s), ${result.rejected} refused` : ''}`);
       if (!result.scheme) {
         printErr(`no scheme of rank ≤ ${o.targetRank}${o.field !== 'Z2' ? ' that lifts' : ''} within ${o.timeLimit} s (best rank ${result.bestRank})${o.checkpoint ? `; resume with --resume ${o.checkpoint}` : ''}`);
         status.fail();
         return;
       }
       print(`found ${schemeName(result.scheme)} over ${result.scheme.fieldTag} in ${secs} s`);
-      if (o.output) writeVerified({ ...result.scheme, meta: { ...result.scheme.meta, source: `stlkit search flip --format ${n},${m},${p} --field ${o.field} --target-rank ${o.targetRank} --seed ${o.seed}` } }, o.output, status);
+      if (o.output) writeAndReport({ ...result.scheme, meta: { ...result.scheme.meta, source: `stlkit search flip --format ${n},${m},${p} --field ${o.field} --target-rank ${o.targetRank} --seed ${o.seed}` } }, o.output, status);
     });
 
   search
@@ -160,7 +149,7 @@ export function searchCommand(program: Command, status: Status): void {
         return;
       }
       print(`found ${schemeName(r.scheme)} over ${r.scheme.fieldTag} (rank ${rank(r.scheme)})`);
-      if (o.output) writeVerified({ ...r.scheme, meta: { ...r.scheme.meta, source: `stlkit search als --format ${n},${m},${p} --rank ${o.rank} --seed ${o.seed}` } }, o.output, status);
+      if (o.output) writeAndReport({ ...r.scheme, meta: { ...r.scheme.meta, source: `stlkit search als --format ${n},${m},${p} --rank ${o.rank} --seed ${o.seed}` } }, o.output, status);
     });
 }
 
@@ -220,7 +209,7 @@ async function cyclicFlip(o: FlipCliOptions, status: Status): Promise<void> {
   print(`found ${schemeName(result.scheme)} over Z2 in ${secs} s`);
   print(`invariant under the cyclic Z3 action: yes (${inv.orbits} orbits + ${inv.fixed} fixed)`);
   const source = `stlkit search flip --format ${n},${n},${n} --field Z2 --symmetry cyclic --target-rank ${o.targetRank} --seed ${o.seed}`;
-  if (o.output) writeVerified({ ...result.scheme, meta: { ...result.scheme.meta, source } }, o.output, status);
+  if (o.output) writeAndReport({ ...result.scheme, meta: { ...result.scheme.meta, source } }, o.output, status);
 }
 
 interface AlsCliOptions {
@@ -265,5 +254,5 @@ function cyclicAls(o: AlsCliOptions, status: Status): void {
   print(`found ${schemeName(r.scheme)} over ${r.scheme.fieldTag} (rank ${rank(r.scheme)})`);
   print(`invariant under the cyclic Z3 action: yes (${inv.orbits} orbits + ${inv.fixed} fixed)`);
   const source = `stlkit search als --format ${n},${n},${n} --rank ${o.rank} --symmetry cyclic --fixed ${fixed} --seed ${o.seed}`;
-  if (o.output) writeVerified({ ...r.scheme, meta: { ...r.scheme.meta, source } }, o.output, status);
+  if (o.output) writeAndReport({ ...r.scheme, meta: { ...r.scheme.meta, source } }, o.output, status);
 }

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { rank, schemeName, type Scheme } from '../scheme/index.ts';
 import { describeTarget } from '../tensor/index.ts';
 import { verifyScheme } from '../verify/index.ts';
 import { InputError } from '../formats/errors.ts';
 import { schemeFromObject, schemeToJson } from '../formats/json.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { VERSION } from '../util/version.ts';
 
 export const CERTIFICATE_VERSION = 1;
 
@@ -50,6 +54,19 @@ export function certify(s: Scheme<unknown>, version: string, opts: { approximate
 export function certificateFileName(c: Certificate): string {
   const t = c.claim.target.replace(/[<>]/g, '').replace(/[^\w.-]+/g, 'x');
   return `${t}-r${c.claim.rank}-${c.claim.field}${c.claim.kind === 'exact' ? '' : '-approx'}-${c.sha256.slice(0, 10)}.json`;
+}
+
+/**
+ * Certify and, when the claim holds, write the certificate into `dir` (created when missing) under
+ * its certificateFileName, atomically. Returns the certificate and its path, or why there is none.
+ */
+export function certifyTo(dir: string, s: Scheme<unknown>, opts: { approximate?: boolean; version?: string } = {}): { certificate: Certificate; file: string } | { error: string } {
+  const c = certify(s, opts.version ?? VERSION, opts);
+  if ('error' in c) return c;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, certificateFileName(c));
+  writeFileAtomic(file, JSON.stringify(c, null, 1) + '\n');
+  return { certificate: c, file };
 }
 
 export interface CheckResult {

@@ -1,6 +1,10 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinScheme } from '../../src/library/builtin.ts';
-import { certificateFileName, certify, checkCertificate, type Certificate } from '../../src/proofs/certificate.ts';
+import { certificateFileName, certify, certifyTo, checkCertificate, type Certificate } from '../../src/proofs/certificate.ts';
+import { VERSION } from '../../src/util/version.ts';
 import { InputError } from '../../src/formats/errors.ts';
 import { withFactors, type Scheme } from '../../src/scheme/index.ts';
 import type { Fraction } from '../../src/field/index.ts';
@@ -45,6 +49,17 @@ describe('certificates', () => {
     const c = cert(broken(), true);
     expect(c.claim).toMatchObject({ kind: 'isotropic-error', error: expect.stringMatching(/^\d+\/\d+$/) });
     expect(checkCertificate(JSON.parse(JSON.stringify(c)), 'a.json').ok).toBe(true);
+  });
+
+  it('certifyTo writes the certificate under its name into a new directory, or nothing with the reason', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'stlkit-cert-')), 'proofs');
+    const r = certifyTo(dir, builtinScheme('strassen'));
+    if ('error' in r) throw new Error(r.error);
+    expect(r.file).toBe(join(dir, certificateFileName(r.certificate)));
+    expect(r.certificate.checked.version).toBe(VERSION);
+    expect(readFileSync(r.file, 'utf8')).toBe(JSON.stringify(r.certificate, null, 1) + '\n');
+    expect(certifyTo(dir, broken())).toMatchObject({ error: /not exact/ });
+    expect(readdirSync(dir)).toEqual([certificateFileName(r.certificate)]);
   });
 
   it('reports malformed certificates as input errors', () => {

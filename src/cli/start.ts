@@ -1,19 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
 import { BUILTIN } from '../library/builtin.ts';
 import { counts, schemeName } from '../scheme/index.ts';
 import { verifyScheme } from '../verify/index.ts';
-import { flipPool } from '../search/parallel/flip-pool.ts';
-import { liftScheme } from '../search/lift.ts';
-import { certificateFileName, certify } from '../proofs/certificate.ts';
-import { writeFileAtomic } from '../util/atomic.ts';
+import { flipLiftCertify } from '../search/pipeline.ts';
 import { parsePositiveInt } from './args.ts';
 import { verdict } from './describe.ts';
 import { print, printJson, table } from './output.ts';
 import type { Status } from './status.ts';
-import { VERSION } from './version.ts';
 
 function libraryTable(status: Status) {
   return BUILTIN.map((b) => {
@@ -29,10 +24,10 @@ function libraryTable(status: Status) {
 }
 
 /**
- * `npm start`: the pipeline on built-in data. Verify the built-in library; then search the flip
+ * `stlkit main`, the job `npm start` runs: the pipeline on built-in data. Verify the built-in library; then search the flip
  * graph of <3,3,3> from the naive 27 down to 23 over Z2, lift to Z, verify, certify.
  */
-export function mainCommand(program: Command, status: Status): void {
+export function startCommand(program: Command, status: Status): void {
   program
     .command('main')
     .description('the default job: verify the built-in library, then flip-graph search <3,3,3> from 27 to 23 over Z2, lift to Z, verify and certify')
@@ -49,29 +44,23 @@ export function mainCommand(program: Command, status: Status): void {
       }
       if (o.skipSearch) return o.json ? printJson({ library: rows }) : undefined;
       if (!o.json) print(`stlkit 2/2: flip-graph search <3,3,3> from the naive 27 to 23 over Z2 (seed ${o.seed}), lift to Z, verify, certify`);
-      let lifts = 0;
-      const res = await flipPool({
-        format: [3, 3, 3], targetRank: 23, seed: o.seed, workers: Math.min(2, cpus().length), timeLimitMs: 110_000, continueAtTarget: true,
-        accept: (s) => {
-          lifts++;
-          return liftScheme(s, { seed: o.seed }).scheme;
-        },
+      const run = await flipLiftCertify({
+        format: [3, 3, 3], targetRank: 23, seed: o.seed, workers: Math.min(2, cpus().length), timeLimitMs: 110_000, lift: true,
+        proofs: o.proofs, source: () => `stlkit main: flip search <3,3,3> seed ${o.seed}, lifted from Z2`,
       });
-      if (!res.scheme) {
+      const res = run.search, lifts = res.lifts;
+      if (!run.scheme || !run.certified) {
         status.fail();
         print(`no liftable <3,3,3>:23 found in ${(res.elapsedMs / 1000).toFixed(1)} s (best rank ${res.bestRank})`);
         return;
       }
-      const s = { ...res.scheme, meta: { ...res.scheme.meta, source: `stlkit main: flip search <3,3,3> seed ${o.seed}, lifted from Z2` } };
-      const c = certify(s, VERSION);
-      if ('error' in c) {
+      const s = run.scheme;
+      if ('error' in run.certified) {
         status.fail();
-        print(`the lifted scheme did not verify: ${c.error}`);
+        print(`the lifted scheme did not verify: ${run.certified.error}`);
         return;
       }
-      mkdirSync(o.proofs, { recursive: true });
-      const file = join(o.proofs, certificateFileName(c));
-      writeFileAtomic(file, JSON.stringify(c, null, 1) + '\n');
+      const { certificate: c, file } = run.certified;
       const summary = {
         scheme: schemeName(s), field: s.fieldTag, seeds: res.seeds, flips: res.flips, seconds: Number((res.elapsedMs / 1000).toFixed(2)),
         liftAttempts: lifts, additions: counts(s).additions.total, coefficients: counts(s).coefficients, certificate: file,
