@@ -1,33 +1,11 @@
 import { writeFileAtomic } from '../util/atomic.ts';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Scheme } from '../scheme/index.ts';
-import { InputError } from '../formats/errors.ts';
-import { schemeToJson } from '../formats/json.ts';
-import { writeExp } from '../formats/exp.ts';
-import { toLatex, toMarkdown } from '../formats/algorithm.ts';
-import { loadScheme } from '../formats/registry.ts';
+import { describeSources, EXPORTER_NAMES, exporterFor, exportScheme, loadScheme } from '../formats/registry.ts';
 import { verifyScheme } from '../verify/index.ts';
 import { parseFormat } from './args.ts';
-import { describeSources } from '../formats/registry.ts';
 import { print, printErr } from './output.ts';
 import type { Status } from './status.ts';
-
-export const WRITERS: Record<string, (s: Scheme<unknown>) => string> = {
-  json: schemeToJson,
-  exp: writeExp,
-  md: toMarkdown,
-  tex: toLatex,
-};
-
-/** Output format from --to, else from the output file's extension. */
-function targetFormat(out: string, to?: string): string {
-  if (to) return to;
-  const ext = out.split('.').pop()?.toLowerCase() ?? '';
-  if (ext in WRITERS) return ext;
-  if (ext === 'markdown') return 'md';
-  throw new InputError(out, '', `cannot tell the output format from the extension; pass --to (${Object.keys(WRITERS).join(', ')})`);
-}
 
 export function convertCommand(program: Command, status: Status): void {
   program
@@ -36,14 +14,14 @@ export function convertCommand(program: Command, status: Status): void {
     .argument('<in>', 'input scheme file')
     .requiredOption('-o, --output <file>', 'output file (- for standard output)')
     .option('--from <source>', `source format (default: from the extension)`)
-    .addOption(new Option('--to <format>', 'output format (default: from the extension)').choices(Object.keys(WRITERS)))
+    .addOption(new Option('--to <format>', 'output format (default: from the extension)').choices(EXPORTER_NAMES()))
     .option('--format <n,m,p>', 'pick or state the format', parseFormat)
     .option('--no-verify', 'write even if the scheme does not verify')
     .addHelpText('after', `\nSource formats:\n${describeSources()}`)
     .action((input: string, o) => {
       const s = status.guard(() => loadScheme(input, { from: o.from, format: o.format }), input);
       if (!s) return;
-      const to = status.guard(() => targetFormat(o.output === '-' ? 'x.json' : o.output, o.to));
+      const to = status.guard(() => exporterFor(o.output === '-' ? 'x.json' : o.output, o.to));
       if (!to) return;
       if (o.verify) {
         const r = verifyScheme(s);
@@ -53,7 +31,7 @@ export function convertCommand(program: Command, status: Status): void {
           return;
         }
       }
-      const text = status.guard(() => WRITERS[to](s), input);
+      const text = status.guard(() => exportScheme(s, to), input);
       if (text === undefined) return;
       if (o.output === '-') print(text);
       else writeFileAtomic(o.output, text);

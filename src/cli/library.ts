@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { BUILTIN, builtinScheme } from '../library/builtin.ts';
 import { schemeName, rank } from '../scheme/index.ts';
+import { EXPORTER_NAMES, exportScheme } from '../formats/registry.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
-import { WRITERS } from './convert.ts';
 import { schemeFacts } from './describe.ts';
 import { print, printJson, table } from './output.ts';
 import type { Status } from './status.ts';
@@ -23,24 +23,24 @@ export function libraryCommand(program: Command, status: Status): void {
     .command('show')
     .description('print a built-in scheme as an algorithm')
     .argument('<name>', 'built-in scheme name (see library list)')
-    .addOption(new Option('--to <format>', 'output format').choices(Object.keys(WRITERS)).default('md'))
+    .addOption(new Option('--to <format>', 'output format').choices(EXPORTER_NAMES()).default('md'))
     .option('--json', 'print facts as JSON instead')
     .action((name: string, o) => {
       const s = status.guard(() => builtinScheme(name));
       if (!s) return;
       if (o.json) printJson({ name, ...schemeFacts(s) });
-      else print(WRITERS[o.to](s));
+      else print(exportScheme(s, o.to));
     });
   lib
     .command('export')
     .description('write a built-in scheme to a file')
     .argument('<name>', 'built-in scheme name (see library list)')
     .requiredOption('-o, --output <file>', 'output file (- for standard output)')
-    .addOption(new Option('--to <format>', 'output format').choices(Object.keys(WRITERS)).default('json'))
+    .addOption(new Option('--to <format>', 'output format').choices(EXPORTER_NAMES()).default('json'))
     .action((name: string, o) => {
       const s = status.guard(() => builtinScheme(name));
       if (!s) return;
-      const text = WRITERS[o.to](s);
+      const text = exportScheme(s, o.to);
       if (o.output === '-') print(text);
       else {
         writeFileAtomic(o.output, text);

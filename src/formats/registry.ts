@@ -1,14 +1,19 @@
+/**
+ * The format registry: the source formats schemes are read from (by extension or --from) and the
+ * target formats they are written to (by extension or --to).
+ */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Scheme } from '../scheme/index.ts';
 import { InputError } from './errors.ts';
 import type { ImportOptions, Importer } from './importer.ts';
-import { parseSchemeJson } from './json.ts';
+import { parseSchemeJson, schemeToJson } from './json.ts';
 import { readAlphaTensorNpz } from './npz/alphatensor.ts';
 import { importPerminov } from './perminov.ts';
 import { importFastMatmul } from './fastmatmul.ts';
 import { importPlinopt } from './plinopt.ts';
-import { readExp } from './exp.ts';
+import { readExp, writeExp } from './exp.ts';
+import { toLatex, toMarkdown } from './algorithm.ts';
 import { readMaple } from './maple.ts';
 import { readMpl } from './mpl.ts';
 
@@ -90,4 +95,37 @@ export function loadScheme(file: string, opts: LoadOptions = {}): Scheme<unknown
   const all = loadSchemes(file, opts);
   if (all.length !== 1) throw new InputError(file, '', `holds ${all.length} schemes; pick one with --format n,m,p`);
   return all[0].scheme;
+}
+
+/** A target format: its name (also the file extension it is chosen by) and how a scheme is written. */
+interface Exporter {
+  name: string;
+  /** Further extensions that choose it, without the dot. */
+  aliases: string[];
+  write: (s: Scheme<unknown>) => string;
+}
+
+const EXPORTERS: Exporter[] = [
+  { name: 'json', aliases: [], write: schemeToJson },
+  { name: 'exp', aliases: [], write: writeExp },
+  { name: 'md', aliases: ['markdown'], write: toMarkdown },
+  { name: 'tex', aliases: [], write: toLatex },
+];
+
+export const EXPORTER_NAMES = () => EXPORTERS.map((x) => x.name);
+
+/** The exporter named by --to, else the one the output file's extension names. */
+export function exporterFor(out: string, to?: string): string {
+  if (to) return to;
+  const ext = out.split('.').pop()?.toLowerCase() ?? '';
+  const e = EXPORTERS.find((x) => x.name === ext || x.aliases.includes(ext));
+  if (e) return e.name;
+  throw new InputError(out, '', `cannot tell the output format from the extension; pass --to (${EXPORTER_NAMES().join(', ')})`);
+}
+
+/** The scheme written in the named target format (one of EXPORTER_NAMES). */
+export function exportScheme(s: Scheme<unknown>, to: string): string {
+  const e = EXPORTERS.find((x) => x.name === to);
+  if (!e) throw new Error(`unknown output format "${to}"; expected one of ${EXPORTER_NAMES().join(', ')}`);
+  return e.write(s);
 }
