@@ -38,7 +38,7 @@ export function codegenOperator(s: Scheme<unknown>, tile: number): CodegenOperat
   if (s.field.characteristic !== 0n) {
     throw new SchemeError(`a scheme over ${s.field.name} computes the product only modulo ${s.field.characteristic}; codegen needs real coefficients (lift it first)`);
   }
-  const f = (s.field.name === 'R' ? s : changeField(s, 'R')) as Scheme<number>;
+  const f = changeField<unknown, number>(s, 'R');
   const t = n, t2 = t * t, r = rank(s);
   if (r < 1) throw new SchemeError('the scheme has no products');
   const EX = f.U.map((row) => [...row]);

@@ -26,6 +26,18 @@ export interface Field<E> {
   fromRational(num: bigint, den: bigint): E;
   /** Parse one JSON coefficient; throws FieldError saying what was expected. */
   parse(x: unknown): E;
+  /**
+   * The exact rational value as [numerator, denominator], in lowest terms with denominator > 0.
+   * Throws FieldError where an element has none: Z_p (a residue is not a rational number), R (a
+   * float is an approximation), C with a nonzero imaginary part.
+   */
+  toRational(a: E): [bigint, bigint];
+  /**
+   * The value as a float64: a rational as numerator / denominator (each converted to a number
+   * first), R as itself, C only with a zero imaginary part (else FieldError), and Z_p the residue's
+   * representative in [0, p).
+   */
+  toNumber(a: E): number;
   toJSON(a: E): JsonCoeff;
   toString(a: E): string;
 }

@@ -1,4 +1,4 @@
-import { Fraction, Q, ratToJSON } from './rational.ts';
+import { Fraction, Q, numDen, ratToJSON } from './rational.ts';
 import { FieldError, describe, parseRational, type Field } from './field.ts';
 
 /** An element re + im·i of Q(i). */
@@ -8,6 +8,12 @@ export interface Gaussian {
 }
 
 const g = (re: Fraction, im: Fraction): Gaussian => ({ re, im });
+
+/** The real part, refusing a nonzero imaginary part: C → Q and C → R exist only on real values. */
+function realPart(a: Gaussian): Fraction {
+  if (a.im.n !== 0n) throw new FieldError('a coefficient with nonzero imaginary part has no image outside C');
+  return a.re;
+}
 
 /**
  * "C" in scheme JSON: complex coefficients with rational parts, i.e. exact arithmetic in Q(i).
@@ -41,6 +47,8 @@ export const C: Field<Gaussian> = {
     const [n, d] = parseRational(x);
     return g(new Fraction(n, d), Q.zero);
   },
+  toRational: (a) => numDen(realPart(a)),
+  toNumber: (a) => Q.toNumber(realPart(a)),
   toJSON: (a) => [ratToJSON(a.re), ratToJSON(a.im)],
   toString: (a) => {
     if (a.im.n === 0n) return a.re.toFraction();
@@ -50,3 +58,11 @@ export const C: Field<Gaussian> = {
     return `(${a.re.toFraction()}${sign}${im}i)`;
   },
 };
+
+/**
+ * An element of C as its real and imaginary parts, or null when the field is not C: for the few
+ * places that need both parts (printing (1+i)/2, reducing Q(i) mod p, the Gaussian verifier).
+ */
+export function gaussianParts<E>(F: Field<E>, a: E): Gaussian | null {
+  return (F as Field<unknown>) === C ? (a as unknown as Gaussian) : null;
+}

@@ -9,7 +9,7 @@ export * from './field.ts';
 export { Q, Fraction, ratToJSON, numDen } from './rational.ts';
 export { Z2, Zp, isPrime } from './modular.ts';
 export { R } from './real.ts';
-export { C, type Gaussian } from './gaussian.ts';
+export { C, gaussianParts, type Gaussian } from './gaussian.ts';
 export { rankOf, Echelon, det, rankOneFactors, normaliseFirst, proportional } from './linalg.ts';
 
 /**

@@ -50,6 +50,10 @@ export function Zp(p: number): Field<number> {
       const [n, d] = parseRational(x);
       return F.fromRational(n, d);
     },
+    toRational: () => {
+      throw new FieldError(`coefficients over Z${p} have no exact rational value`);
+    },
+    toNumber: (a) => a,
     toJSON: (a) => a,
     toString: (a) => String(a),
   };

@@ -29,6 +29,8 @@ export const Q: Field<Fraction> = {
     const [n, d] = parseRational(x);
     return new Fraction(n, d);
   },
+  toRational: (a) => numDen(a),
+  toNumber: (a) => Number(a.s * a.n) / Number(a.d),
   toJSON: (a) => ratToJSON(a),
   toString: (a) => a.toFraction(),
 };

@@ -31,6 +31,10 @@ export const R: Field<number> = {
     const [n, d] = parseRational(x);
     return Number(n) / Number(d);
   },
+  toRational: () => {
+    throw new FieldError('coefficients over R have no exact rational value');
+  },
+  toNumber: (a) => a,
   toJSON: (a) => a,
   toString: (a) => String(a),
 };

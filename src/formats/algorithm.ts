@@ -1,4 +1,4 @@
-import type { Field, Fraction, Gaussian } from '../field/index.ts';
+import { gaussianParts, numDen, type Field, type Gaussian } from '../field/index.ts';
 import { counts, rank, type Scheme } from '../scheme/index.ts';
 import { describeTarget } from '../tensor/index.ts';
 
@@ -18,18 +18,19 @@ interface Signed {
 
 const MINUS: Record<Style, string> = { md: '−', tex: '-' };
 
-function rational(q: Fraction, style: Style): Signed {
-  const a = q.abs();
-  if (a.equals(1)) return { neg: q.s < 0n, mag: null };
-  const mag = a.d === 1n ? a.n.toString() : style === 'tex' ? `\\frac{${a.n}}{${a.d}}` : `${a.n}/${a.d}`;
-  return { neg: q.s < 0n, mag };
+/** n/d in lowest terms, d > 0 (as toRational gives it). */
+function rational([n, d]: [bigint, bigint], style: Style): Signed {
+  const neg = n < 0n, a = neg ? -n : n;
+  if (a === 1n && d === 1n) return { neg, mag: null };
+  const mag = d === 1n ? a.toString() : style === 'tex' ? `\\frac{${a}}{${d}}` : `${a}/${d}`;
+  return { neg, mag };
 }
 
 const gcd = (x: bigint, y: bigint): bigint => (y === 0n ? (x < 0n ? -x : x) : gcd(y, x % y));
 
 /** a + b·i over a common denominator, as (1+i)/2 rather than the field's (1/2+1/2i). */
 function gaussian(z: Gaussian, style: Style): Signed {
-  if (z.im.n === 0n) return rational(z.re, style);
+  if (z.im.n === 0n) return rational(numDen(z.re), style);
   // The sign goes with the leading nonzero part, so −(1+i)/2 reads as "− (1+i)/2".
   const neg = z.re.n !== 0n ? z.re.s < 0n : z.im.s < 0n;
   const [re, im] = neg ? [z.re.neg(), z.im.neg()] : [z.re, z.im];
@@ -49,15 +50,12 @@ function residue(x: number, p: number): Signed {
 }
 
 function signed<E>(F: Field<E>, x: E, style: Style): Signed {
-  if (F.name === 'Q') return rational(x as unknown as Fraction, style);
-  if (F.name === 'C') return gaussian(x as unknown as Gaussian, style);
-  if (/^Z\d+$/.test(F.name)) return residue(x as unknown as number, Number(F.characteristic));
-  if (F.name === 'R') {
-    const v = x as unknown as number;
-    return { neg: v < 0, mag: Math.abs(v) === 1 ? null : String(Math.abs(v)) };
-  }
-  // An unknown field: its own printing, bracketed so that an inner sign cannot be misread.
-  return { neg: false, mag: F.eq(x, F.one) ? null : `(${F.toString(x)})` };
+  const z = gaussianParts(F, x);
+  if (z) return gaussian(z, style);
+  if (F.characteristic !== 0n) return residue(F.toNumber(x), Number(F.characteristic));
+  if (F.exact) return rational(F.toRational(x), style);
+  const v = F.toNumber(x);
+  return { neg: v < 0, mag: Math.abs(v) === 1 ? null : String(Math.abs(v)) };
 }
 
 /** Names of the entries of the three spaces: A/B/C entries for matrix products, x/y/z otherwise. */

@@ -1,32 +1,44 @@
-import { fieldOf, Fraction, type Field, type FieldTag } from '../field/index.ts';
+import { fieldOf, FieldError, Fraction, type Field, type FieldTag } from '../field/index.ts';
 import { makeScheme, SchemeError, type Scheme } from './scheme.ts';
 
-/** Exact rational value of a coefficient, when the field has one (Q, Z, and Z_p residues as integers). */
-function asRational<E>(F: Field<E>, x: E): [bigint, bigint] {
-  if (F.name === 'Q') {
-    const f = x as unknown as Fraction;
-    return [f.s * f.n, f.d];
+/**
+ * What a coefficient maps from: its exact rational value, or for Z_p the residue's representative
+ * in [0, p) (the canonical lift). A value that has no image (R → exact, C with an imaginary part)
+ * is a SchemeError.
+ */
+function sourceValue<E>(F: Field<E>, x: E): [bigint, bigint] {
+  try {
+    return F.characteristic === 0n ? F.toRational(x) : [BigInt(F.toNumber(x)), 1n];
+  } catch (err) {
+    if (err instanceof FieldError) throw new SchemeError(err.message);
+    throw err;
   }
-  if (/^Z\d+$/.test(F.name)) return [BigInt(x as unknown as number), 1n];
-  if (F.name === 'C') {
-    const g = x as unknown as { re: Fraction; im: Fraction };
-    if (g.im.n !== 0n) throw new SchemeError('a coefficient with nonzero imaginary part has no image outside C');
-    return [g.re.s * g.re.n, g.re.d];
+}
+
+/** The float64 value of a coefficient (toNumber), failing as sourceValue does. */
+function floatValue<E>(F: Field<E>, x: E): number {
+  try {
+    return F.toNumber(x);
+  } catch (err) {
+    if (err instanceof FieldError) throw new SchemeError(err.message);
+    throw err;
   }
-  throw new SchemeError(`coefficients over ${F.name} have no exact rational value`);
 }
 
 /**
  * The same scheme with its coefficients mapped into another field: Q → Z_p (reduction; fails on a
- * denominator divisible by p), Z/Q → R (for float evaluation), Z_p → Q (canonical lift to
- * 0..p-1, useful only as a starting point for lifting), Q → C.
+ * denominator divisible by p), Z/Q/C → R (for float evaluation; R → R is the identity), Z_p → Q
+ * (canonical lift to 0..p-1, useful only as a starting point for lifting), Q → C.
  */
 export function changeField<E, E2>(s: Scheme<E>, tag: FieldTag): Scheme<E2> {
   const G = fieldOf(tag) as Field<E2>;
-  const map = (M: readonly (readonly E[])[]) => M.map((row) => row.map((x) => {
-    const [n, d] = asRational(s.field, x);
+  const F = s.field;
+  // R's fromRational divides the converted numerator and denominator, which is what toNumber does.
+  const value = G.exact ? (x: E) => {
+    const [n, d] = sourceValue(F, x);
     return G.fromRational(n, d);
-  }));
+  } : (x: E) => floatValue(F, x) as E2;
+  const map = (M: readonly (readonly E[])[]) => M.map((row) => row.map(value));
   return makeScheme({ field: G, fieldTag: tag, target: s.target, U: map(s.U), V: map(s.V), W: map(s.W), meta: { ...s.meta } });
 }
 

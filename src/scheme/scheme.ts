@@ -1,4 +1,4 @@
-import { fieldOf, type Field, type FieldTag } from '../field/index.ts';
+import { fieldOf, type Field, type FieldTag, type Fraction, type Gaussian } from '../field/index.ts';
 import { describeTarget, targetDims, type TargetSpec } from '../tensor/index.ts';
 
 /** Free-form provenance carried through conversions (source, name, notes, extra JSON fields). */
@@ -30,6 +30,15 @@ export class SchemeError extends Error {
   override name = 'SchemeError';
 }
 
+/*
+ * The coefficient type of a scheme, for code written for one representation: the integer fast
+ * paths over Q (and Z), the Gaussian verifier over C, float residuals over R, bit packing over Z2.
+ */
+export const isRationalScheme = (s: Scheme<unknown>): s is Scheme<Fraction> => s.field.name === 'Q';
+export const isGaussianScheme = (s: Scheme<unknown>): s is Scheme<Gaussian> => s.field.name === 'C';
+export const isFloatScheme = (s: Scheme<unknown>): s is Scheme<number> => s.field.name === 'R';
+export const isZ2Scheme = (s: Scheme<unknown>): s is Scheme<number> => s.field.name === 'Z2';
+
 export function rank(s: Scheme<unknown>): number {
   return s.U.length;
 }
@@ -57,10 +66,9 @@ export function makeScheme<E>(args: {
   check('V', args.V, b);
   check('W', args.W, c);
   if (args.fieldTag === 'Z') {
-    const Q = field as unknown as Field<{ d: bigint }>;
     for (const [name, M] of [['U', args.U], ['V', args.V], ['W', args.W]] as const) {
       M.forEach((row, l) => row.forEach((x, t) => {
-        if ((x as unknown as { d: bigint }).d !== 1n) throw new SchemeError(`${name}[${l}][${t}] = ${Q.toString(x as never)} is not an integer, but the field is "Z"`);
+        if (field.toRational(x)[1] !== 1n) throw new SchemeError(`${name}[${l}][${t}] = ${field.toString(x)} is not an integer, but the field is "Z"`);
       }));
     }
   }
@@ -81,7 +89,7 @@ export function schemeName(s: Scheme<unknown>): string {
 /** Rebuild a scheme with new factors, keeping field, target and metadata unless overridden. */
 export function withFactors<E>(s: Scheme<E>, U: E[][], V: E[][], W: E[][], over: { target?: TargetSpec; meta?: SchemeMeta } = {}): Scheme<E> {
   // A "Z" scheme stays "Z" only while its coefficients stay integral (a basis change may leave Z).
-  const integral = (M: E[][]) => M.every((row) => row.every((x) => (x as unknown as { d: bigint }).d === 1n));
+  const integral = (M: E[][]) => M.every((row) => row.every((x) => s.field.toRational(x)[1] === 1n));
   const fieldTag = s.fieldTag === 'Z' && !(integral(U) && integral(V) && integral(W)) ? 'Q' : s.fieldTag;
   return makeScheme({ field: s.field, fieldTag, target: over.target ?? s.target, U, V, W, meta: over.meta ?? s.meta });
 }

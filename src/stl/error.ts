@@ -45,10 +45,10 @@ export function residualTensor(s: Scheme<unknown>): { dims: [number, number, num
   refuseModular(s);
   const T = targetTensor(s.target);
   const [a, b, c] = T.dims;
-  if (s.field.name === 'R') return { dims: [a, b, c], data: floatResidual(s as Scheme<number>, T) };
+  if (!s.field.exact) return { dims: [a, b, c], data: floatResidual(changeField<unknown, number>(s, 'R'), T) };
   const data = new Float64Array(a * b * c);
   // C schemes with real coefficients map to Q (changeField refuses a nonzero imaginary part).
-  const q = (s.field.name === 'Q' ? s : changeField(s, 'Q')) as Scheme<Fraction>;
+  const q = changeField<unknown, Fraction>(s, 'Q');
   const r = integerResidual(T.dims, q.U.map((u, l) => ({ u, v: q.V[l], w: q.W[l], sign: 1n as const })), T);
   for (const key of r.keys) data[key] = new Fraction(r.at(key), r.L).valueOf();
   return { dims: [a, b, c], data };

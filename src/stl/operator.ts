@@ -34,7 +34,7 @@ export function encodersFromScheme(s: Scheme<unknown>): StlEncoders & { r: numbe
   const [n, m, p] = formatOf(s);
   if (n !== m || m !== p) throw new SchemeError(`STL needs a scheme for <t,t,t>, got <${n},${m},${p}>`);
   if (s.field.characteristic !== 0n) throw new SchemeError(`a scheme over ${s.field.name} computes the product only modulo ${s.field.characteristic}; STL needs real coefficients`);
-  const f = (s.field.name === 'R' ? s : changeField(s, 'R')) as Scheme<number>;
+  const f = changeField<unknown, number>(s, 'R');
   const t = n, t2 = t * t, r = rank(s);
   const EX = new Float64Array(r * t2), EW = new Float64Array(r * t2), D = new Float64Array(t2 * r);
   for (let l = 0; l < r; l++) for (let q = 0; q < t2; q++) {

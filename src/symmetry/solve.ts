@@ -1,4 +1,4 @@
-import { Zp, type Field, type Fraction, type Gaussian } from '../field/index.ts';
+import { gaussianParts, numDen, Zp, type Field } from '../field/index.ts';
 import { formatOf, type Mat, type Scheme } from '../scheme/index.ts';
 import { det } from '../field/linalg.ts';
 import type { TermData } from './invariants.ts';
@@ -61,21 +61,20 @@ const MOD = (() => {
 
 /** The ring map Q → Z_p or Q(i) → Z_p, or null where it is undefined or kills a nonzero entry. */
 function reducer<E>(F: Field<E>): ((x: E) => number | null) | null {
+  // Only Q and Q(i) map to Z_p: not R (inexact), nor another Z_q.
+  if (F.characteristic !== 0n || !F.exact) return null;
   const G = MOD.F;
-  const rat = (f: Fraction) => {
-    const d = G.fromInt(f.d);
-    return d === 0 ? null : G.mul(G.fromInt(f.s * f.n), G.inv(d));
+  const rat = ([n, d]: [bigint, bigint]) => {
+    const dp = G.fromInt(d);
+    return dp === 0 ? null : G.mul(G.fromInt(n), G.inv(dp));
   };
   const check = (x: number | null, zero: boolean) => (x === null || (x === 0) !== zero ? null : x);
-  if (F.name === 'Q') return (x) => check(rat(x as unknown as Fraction), F.isZero(x));
-  if (F.name === 'C') {
-    return (x) => {
-      const g = x as unknown as Gaussian;
-      const re = rat(g.re), im = rat(g.im);
-      return check(re === null || im === null ? null : G.add(re, G.mul(MOD.i, im)), F.isZero(x));
-    };
-  }
-  return null;
+  return (x) => {
+    const g = gaussianParts(F, x);
+    if (!g) return check(rat(F.toRational(x)), F.isZero(x));
+    const re = rat(numDen(g.re)), im = rat(numDen(g.im));
+    return check(re === null || im === null ? null : G.add(re, G.mul(MOD.i, im)), F.isZero(x));
+  };
 }
 
 /** Term data mod p (ranks kept from the exact data), or null if some coefficient does not reduce. */

@@ -1,5 +1,5 @@
 import type { Fraction } from '../field/index.ts';
-import type { Scheme } from '../scheme/index.ts';
+import { isRationalScheme, type Scheme } from '../scheme/index.ts';
 import { lmRun } from '../search/als/lm.ts';
 import { balance, copyFactors, randomFactors, type Factors } from '../search/als/problem.ts';
 import { Rng } from '../search/rng.ts';
@@ -200,10 +200,9 @@ function givenStart(P: ReturnType<typeof tileProblem>, label: string, s: Scheme<
   const fmt = s.target.kind === 'matmul' ? s.target.format : null;
   if (!fmt || fmt.some((x) => x !== t)) throw new Error(`${label}: a start for <${t},${t},${t}> must be a scheme for <${t},${t},${t}>`);
   const factors = resizeFactors(schemeFactors(s), d, P.r);
-  if (s.field.name === 'Q' && s.U.length === P.r) {
-    const q = s as Scheme<Fraction>;
-    const e = exactError(q);
-    return { family: 'given', label, factors, error: e.valueOf(), exact: { scheme: q, error: e } };
+  if (isRationalScheme(s) && s.U.length === P.r) {
+    const e = exactError(s);
+    return { family: 'given', label, factors, error: e.valueOf(), exact: { scheme: s, error: e } };
   }
   return { family: 'given', label, factors, error: floatError(P, factors) };
 }

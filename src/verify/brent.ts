@@ -1,6 +1,6 @@
 import { Fraction, type Field, type Gaussian } from '../field/index.ts';
 import { entriesIn, frobeniusSq, targetTensor, type Tensor } from '../tensor/index.ts';
-import type { Scheme } from '../scheme/index.ts';
+import { isFloatScheme, isGaussianScheme, isRationalScheme, isZ2Scheme, type Scheme } from '../scheme/index.ts';
 import { verifyBits } from './bits.ts';
 import { verifyFloat } from './float.ts';
 import { integerResidual, residualSq, type RationalTerm } from './integer.ts';
@@ -12,18 +12,11 @@ export type { ExactReport, Failure, FloatReport, VerifyOptions, VerifyReport } f
 export function verifyScheme<E>(s: Scheme<E>, opts: VerifyOptions = {}): VerifyReport {
   const T = targetTensor(s.target);
   const max = opts.maxFailures ?? 10;
-  switch (s.field.name) {
-    case 'R':
-      return verifyFloat(s as unknown as Scheme<number>, T);
-    case 'Q':
-      return verifyRational(s as unknown as Scheme<Fraction>, T, max);
-    case 'C':
-      return verifyGaussian(s as unknown as Scheme<Gaussian>, T, max);
-    case 'Z2':
-      return verifyBits(s as unknown as Scheme<number>, T, max) ?? verifyGeneric(s, T, max);
-    default:
-      return verifyGeneric(s, T, max);
-  }
+  if (isFloatScheme(s)) return verifyFloat(s, T);
+  if (isRationalScheme(s)) return verifyRational(s, T, max);
+  if (isGaussianScheme(s)) return verifyGaussian(s, T, max);
+  if (isZ2Scheme(s)) return verifyBits(s, T, max) ?? verifyGeneric(s, T, max);
+  return verifyGeneric(s, T, max);
 }
 
 /** Any exact field: a sparse accumulation in the field's own arithmetic. */

@@ -45,7 +45,7 @@ export function schemeKeys(s: Scheme<unknown>): number[][] {
   formatOf(s);
   // Z_p for odd p (or R, C) has no map to Z2 that keeps the scheme valid.
   if (s.field.name !== 'Z2' && s.field.name !== 'Q') throw new Error(`a scheme over ${s.field.name} has no reduction mod 2`);
-  const z2 = (s.field.name === 'Z2' ? s : changeField(s, 'Z2')) as Scheme<number>;
+  const z2 = changeField<unknown, number>(s, 'Z2');
   const key = (row: readonly number[]) => row.reduce((acc, x, t) => (x ? acc + 2 ** t : acc), 0);
   return z2.U.map((u, l) => [key(u), key(z2.V[l]), key(z2.W[l])]);
 }
