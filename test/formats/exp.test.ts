@@ -8,7 +8,7 @@ import { parseSchemeJson } from '../../src/formats/json.ts';
 import { makeScheme, withFactors, type Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, SCHEMES, schemeFiles } from '../helpers/shared.ts';
-import { enc, exact, factorsJson } from '../helpers/formats.ts';
+import { enc, exact, factorsJson, throwsInput } from '../helpers/formats.ts';
 
 
 function expectSame(got: Scheme<unknown>, want: Scheme<unknown>) {
@@ -16,22 +16,6 @@ function expectSame(got: Scheme<unknown>, want: Scheme<unknown>) {
   expect(got.U.length).toBe(want.U.length);
   expect(got.fieldTag).toBe(want.fieldTag);
   expect(factorsJson(got)).toBe(factorsJson(want));
-}
-
-/** The InputError `fn` throws, after checking it names the file and the line. */
-function inputError(fn: () => unknown, file: string, line: number): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    const e = err as InputError;
-    expect(e.file).toBe(file);
-    expect(e.where).toBe(`line ${line}`);
-    expect(e.message).toContain(file);
-    expect(e.message).toContain(`line ${line}`);
-    return e;
-  }
-  throw new Error('expected an InputError');
 }
 
 // Strassen in trace form: c<k><i> is C[i][k].
@@ -153,7 +137,7 @@ describe('writeExp', () => {
 
 describe('readExp on malformed input', () => {
   const bad = (text: string, line: number, pattern: RegExp, file = 'bad.exp') => {
-    const e = inputError(() => readExp(enc(text), file), file, line);
+    const e = throwsInput(() => readExp(enc(text), file), file, `line ${line}`);
     expect(e.problem).toMatch(pattern);
   };
   it('reports a truncated line', () => bad('(a11)*(b11)*(c11)\n(a11+a12)*(b11\n', 2, /expected '\)'.*end of line/));

@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Fraction, Q } from '../../src/field/index.ts';
-import { InputError } from '../../src/formats/errors.ts';
 import { parseSchemeJson } from '../../src/formats/json.ts';
 import { readMpl } from '../../src/formats/mpl.ts';
 import { withFactors, type Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, SCHEMES, schemeFiles } from '../helpers/shared.ts';
-import { enc, exact, factorsJson } from '../helpers/formats.ts';
+import { enc, exact, factorsJson, throwsInput } from '../helpers/formats.ts';
 
 
 function expectSame(got: Scheme<unknown>, want: Scheme<unknown>) {
@@ -16,20 +15,6 @@ function expectSame(got: Scheme<unknown>, want: Scheme<unknown>) {
   expect(got.U.length).toBe(want.U.length);
   expect(got.fieldTag).toBe(want.fieldTag);
   expect(factorsJson(got)).toBe(factorsJson(want));
-}
-
-function inputError(fn: () => unknown, file: string, line: number): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    const e = err as InputError;
-    expect(e.file).toBe(file);
-    expect(e.where).toBe(`line ${line}`);
-    expect(e.message).toContain(file);
-    return e;
-  }
-  throw new Error('expected an InputError');
 }
 
 /**
@@ -71,7 +56,7 @@ describe('readMpl on inline text', () => {
 
 describe('readMpl on malformed input', () => {
   const bad = (text: string, line: number, pattern: RegExp) => {
-    const e = inputError(() => readMpl(enc(text), 'bad.mpl'), 'bad.mpl', line);
+    const e = throwsInput(() => readMpl(enc(text), 'bad.mpl'), 'bad.mpl', `line ${line}`);
     expect(e.problem).toMatch(pattern);
   };
   it('reports a truncated file', () => bad(NAIVE_123.slice(0, NAIVE_123.indexOf('Matrix(2, 3', 200)), 5, /expected 'Matrix'.*end of file/));

@@ -2,13 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPerminov } from '../../src/formats/perminov.ts';
-import { InputError } from '../../src/formats/errors.ts';
 import type { Importer } from '../../src/formats/importer.ts';
 import { parseSchemeJson } from '../../src/formats/json.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { hasShared, SCHEMES, schemeFiles } from '../helpers/shared.ts';
-import { exact } from '../helpers/formats.ts';
+import { exact, throwsInput } from '../helpers/formats.ts';
 
 
 // The importer must have the shared Importer signature.
@@ -41,22 +40,6 @@ const reduced = () => structuredClone({
   // One row per output in Cᵀ order: C11, C21, C12, C22.
   w: [[t(8), t(6)], [t(1), t(3)], [t(2), t(4)], [t(0), t(1, -1), t(2), t(5)]],
 });
-
-function throwsInput(f: () => unknown, file: string, where: RegExp | string, problem?: RegExp): InputError {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(InputError);
-  const e = err as InputError;
-  expect(e.message).toContain(file);
-  if (typeof where === 'string') expect(e.where).toBe(where);
-  else expect(e.where).toMatch(where);
-  if (problem) expect(e.problem).toMatch(problem);
-  return e;
-}
 
 describe('importPerminov (synthetic)', () => {
   it('reads Strassen, undoing the Cᵀ of w, and cross-checks the text form', () => {

@@ -3,7 +3,7 @@ import { InputError } from '../../src/formats/errors.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 
-/** Shared by the importer tests: bytes of a text, exactness, factor comparison, error assertions. */
+/** Shared by the format tests: bytes of a text, exactness, factor comparison, the InputError assertion. */
 export const enc = (s: string) => new TextEncoder().encode(s);
 
 export const exact = (s: Scheme<unknown>) => {
@@ -13,19 +13,22 @@ export const exact = (s: Scheme<unknown>) => {
 
 export const factorsJson = (s: Scheme<unknown>) => JSON.stringify([s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x)))));
 
-/** The InputError `f` throws, after checking it names `name`, its location and (optionally) the problem. */
-export function throwsInput(f: () => unknown, name: string, where: RegExp | string, problem?: RegExp): InputError {
+/**
+ * The InputError `f` throws; the test fails when it throws anything else, or nothing. Given, the
+ * message must name `file`, the location must be `where` (or match it) and the problem match `problem`.
+ */
+export function throwsInput(f: () => unknown, file?: string, where?: RegExp | string, problem?: RegExp): InputError {
   let err: unknown;
   try {
     f();
   } catch (e) {
     err = e;
   }
-  expect(err).toBeInstanceOf(InputError);
+  expect(err, 'expected an InputError').toBeInstanceOf(InputError);
   const e = err as InputError;
-  expect(e.message).toContain(name);
+  if (file !== undefined) expect(e.message).toContain(file);
   if (typeof where === 'string') expect(e.where).toBe(where);
-  else expect(e.where).toMatch(where);
+  else if (where) expect(e.where).toMatch(where);
   if (problem) expect(e.problem).toMatch(problem);
   return e;
 }

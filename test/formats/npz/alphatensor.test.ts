@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/formats/errors.ts';
 import { parseSchemeJson } from '../../../src/formats/json.ts';
 import { importAlphaTensorNpz, readAlphaTensorNpz } from '../../../src/formats/npz/alphatensor.ts';
 import { rank, type Scheme } from '../../../src/scheme/index.ts';
 import { verifyScheme } from '../../../src/verify/index.ts';
 import { SCHEMES, hasShared, schemeFiles } from '../../helpers/shared.ts';
+import { throwsInput } from '../../helpers/formats.ts';
 
 /** Stored-only ZIP of the given members (local headers, central directory, end record). */
 function makeZip(entries: [string, Uint8Array][]): Uint8Array {
@@ -66,16 +66,6 @@ function alphaTensor222(U: number[][], V: number[][], W: number[][]): Uint8Array
 
 const json = (s: Scheme<unknown>) => [s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x))));
 
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
-
 describe('AlphaTensor .npz, synthetic', () => {
   it('maps u, v and w (over Cᵀ) of a Fortran-ordered float64 array back to the scheme', () => {
     const s = importAlphaTensorNpz(alphaTensor222(STRASSEN.U, STRASSEN.V, STRASSEN.W), 'strassen.npz', { format: [2, 2, 2] });
@@ -93,7 +83,7 @@ describe('AlphaTensor .npz, synthetic', () => {
     expect(json(s)[0][0]).toEqual(['1/8', 0, 0, '1/8']);
     expect(verifyScheme(s)).toMatchObject({ kind: 'exact', exact: true });
     const bad = STRASSEN.U.map((r, t) => (t === 1 ? [0, 0, 0.3, 1] : r));
-    expect(thrown(() => readAlphaTensorNpz(alphaTensor222(bad, STRASSEN.V, STRASSEN.W), 'bad.npz')).message).toMatch(/^bad\.npz: member 2,2,2: array\[0\]\[2\]\[1\] = 0\.3 is not a multiple of 1\/8/);
+    expect(throwsInput(() => readAlphaTensorNpz(alphaTensor222(bad, STRASSEN.V, STRASSEN.W), 'bad.npz')).message).toMatch(/^bad\.npz: member 2,2,2: array\[0\]\[2\]\[1\] = 0\.3 is not a multiple of 1\/8/);
   });
 
   it('reduces mod 2 for a file named f2 or when asked', () => {
@@ -107,14 +97,14 @@ describe('AlphaTensor .npz, synthetic', () => {
 
   it('needs a format to pick a member, and says which exist', () => {
     const data = alphaTensor222(STRASSEN.U, STRASSEN.V, STRASSEN.W);
-    expect(thrown(() => importAlphaTensorNpz(data, 'a.npz')).message).toMatch(/holds 1 schemes.*--format.*available: 2,2,2\)/);
-    expect(thrown(() => importAlphaTensorNpz(data, 'a.npz', { format: [3, 3, 3] })).message).toMatch(/no scheme for format 3,3,3 \(available: 2,2,2\)/);
+    expect(throwsInput(() => importAlphaTensorNpz(data, 'a.npz')).message).toMatch(/holds 1 schemes.*--format.*available: 2,2,2\)/);
+    expect(throwsInput(() => importAlphaTensorNpz(data, 'a.npz', { format: [3, 3, 3] })).message).toMatch(/no scheme for format 3,3,3 \(available: 2,2,2\)/);
   });
 
   it('rejects truncated files with an InputError naming the file', () => {
     const data = alphaTensor222(STRASSEN.U, STRASSEN.V, STRASSEN.W);
     for (const cut of [1, 30, data.length >> 1]) {
-      const e = thrown(() => readAlphaTensorNpz(data.subarray(0, data.length - cut), 'short.npz'));
+      const e = throwsInput(() => readAlphaTensorNpz(data.subarray(0, data.length - cut), 'short.npz'));
       expect(e.file).toBe('short.npz');
       expect(e.message).toMatch(/^short\.npz: .*truncated/);
     }
@@ -180,11 +170,11 @@ describe.skipIf(!hasShared)('AlphaTensor .npz, the published files', () => {
     it(`${f.name}: imports one member by format`, () => {
       const s = importAlphaTensorNpz(data, file, { format: [2, 2, 3] });
       expect(json(s)).toEqual(json(load().get('2,2,3')!));
-      expect(thrown(() => importAlphaTensorNpz(data, file)).message).toContain(`holds ${f.count} schemes`);
+      expect(throwsInput(() => importAlphaTensorNpz(data, file)).message).toContain(`holds ${f.count} schemes`);
     });
 
     it(`${f.name}: a truncated copy fails with the file named`, () => {
-      const e = thrown(() => readAlphaTensorNpz(data.subarray(0, data.length - 100), file));
+      const e = throwsInput(() => readAlphaTensorNpz(data.subarray(0, data.length - 100), file));
       expect(e.file).toBe(file);
     });
   }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/formats/errors.ts';
 import { npyOffset, parseNpy, type NpyArray } from '../../../src/formats/npz/npy.ts';
 import { readZip } from '../../../src/formats/npz/zip.ts';
 import { SCHEMES, hasShared } from '../../helpers/shared.ts';
+import { throwsInput } from '../../helpers/formats.ts';
 
 /** A .npy file as numpy writes it: magic, version, header length, space-padded dict, then the body. */
 function makeNpy(header: string, body: Uint8Array, version = 1): Uint8Array {
@@ -24,16 +24,6 @@ function makeNpy(header: string, body: Uint8Array, version = 1): Uint8Array {
 const dict = (descr: string, fortran: boolean, shape: string) => `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shape}, }`;
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const at = (a: NpyArray, ...idx: number[]) => a.data[npyOffset(a, idx)];
-
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseNpy', () => {
   it('reads a C-order int32 matrix', () => {
@@ -79,13 +69,13 @@ describe('parseNpy', () => {
   });
 
   it('rejects bad magic, odd dtypes and truncated data, naming the file', () => {
-    expect(thrown(() => parseNpy(new TextEncoder().encode('not an npy file at all'), 'x.npy')).message).toMatch(/^x\.npy: .*bad magic/);
-    expect(thrown(() => parseNpy(makeNpy(dict('<c16', false, '(1,)'), new Uint8Array(16)), 'c.npy')).message).toMatch(/unsupported dtype "<c16"/);
+    expect(throwsInput(() => parseNpy(new TextEncoder().encode('not an npy file at all'), 'x.npy')).message).toMatch(/^x\.npy: .*bad magic/);
+    expect(throwsInput(() => parseNpy(makeNpy(dict('<c16', false, '(1,)'), new Uint8Array(16)), 'c.npy')).message).toMatch(/unsupported dtype "<c16"/);
     const full = makeNpy(dict('<i4', false, '(4,)'), bytesOf(Int32Array.of(1, 2, 3, 4)));
-    const e = thrown(() => parseNpy(full.subarray(0, full.length - 1), 'cut.npy', 'member 1,2,3'));
+    const e = throwsInput(() => parseNpy(full.subarray(0, full.length - 1), 'cut.npy', 'member 1,2,3'));
     expect(e.file).toBe('cut.npy');
     expect(e.message).toMatch(/^cut\.npy: member 1,2,3: truncated array data/);
-    expect(thrown(() => parseNpy(full.subarray(0, 20), 'head.npy')).message).toMatch(/truncated \.npy header/);
+    expect(throwsInput(() => parseNpy(full.subarray(0, 20), 'head.npy')).message).toMatch(/truncated \.npy header/);
   });
 });
 

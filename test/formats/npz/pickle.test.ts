@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/formats/errors.ts';
 import { unpickle, type PickledArray } from '../../../src/formats/npz/pickle.ts';
 import { readZip } from '../../../src/formats/npz/zip.ts';
 import { SCHEMES, hasShared } from '../../helpers/shared.ts';
+import { throwsInput } from '../../helpers/formats.ts';
 
 /** A tiny pickle assembler: opcodes by name (pickletools spelling), arguments little-endian. */
 const utf8 = (s: string) => [...new TextEncoder().encode(s)];
@@ -27,16 +27,6 @@ const op = {
   STACK_GLOBAL: [0x93], REDUCE: [0x52], BUILD: [0x62],
 };
 const P = (...parts: (number[] | number)[]) => Uint8Array.from(parts.flat());
-
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 /** np.array([5, -1], dtype='<i8') pickled with protocol 4 by numpy 2 (numpy._core, STACK_GLOBAL, MEMOIZE). */
 const int64Array = P(
@@ -82,25 +72,25 @@ describe('unpickle', () => {
 
   it('refuses any other global, before anything could run', () => {
     const system = P(op.PROTO(2), op.GLOBAL('os', 'system'), op.MARK, op.SHORT_BINUNICODE('echo pwned'), op.TUPLE, op.REDUCE, op.STOP);
-    expect(thrown(() => unpickle(system, 'evil.npy')).message).toMatch(/^evil\.npy: pickle: refusing pickle global os\.system/);
+    expect(throwsInput(() => unpickle(system, 'evil.npy')).message).toMatch(/^evil\.npy: pickle: refusing pickle global os\.system/);
     const evalG = P(op.PROTO(4), op.SHORT_BINUNICODE('builtins'), op.SHORT_BINUNICODE('eval'), op.STACK_GLOBAL, op.STOP);
-    expect(thrown(() => unpickle(evalG, 'evil.npy')).message).toMatch(/refusing pickle global builtins\.eval/);
+    expect(throwsInput(() => unpickle(evalG, 'evil.npy')).message).toMatch(/refusing pickle global builtins\.eval/);
     const scalar = P(op.PROTO(2), op.GLOBAL('numpy.core.multiarray', 'scalar'), op.STOP);
-    expect(thrown(() => unpickle(scalar, 'evil.npy')).message).toMatch(/numpy\.core\.multiarray\.scalar/);
+    expect(throwsInput(() => unpickle(scalar, 'evil.npy')).message).toMatch(/numpy\.core\.multiarray\.scalar/);
   });
 
   it('refuses opcodes outside the subset and malformed streams', () => {
-    expect(thrown(() => unpickle(P(op.PROTO(2), [0x81], op.STOP), 'o.pkl')).message).toMatch(/unsupported pickle opcode 0x81 at byte 2/);
-    expect(thrown(() => unpickle(P(op.PROTO(2), op.TUPLE1, op.STOP), 'o.pkl')).message).toMatch(/underflow/);
-    expect(thrown(() => unpickle(P(op.PROTO(2), op.BINGET(9), op.STOP), 'o.pkl')).message).toMatch(/memo 9/);
+    expect(throwsInput(() => unpickle(P(op.PROTO(2), [0x81], op.STOP), 'o.pkl')).message).toMatch(/unsupported pickle opcode 0x81 at byte 2/);
+    expect(throwsInput(() => unpickle(P(op.PROTO(2), op.TUPLE1, op.STOP), 'o.pkl')).message).toMatch(/underflow/);
+    expect(throwsInput(() => unpickle(P(op.PROTO(2), op.BINGET(9), op.STOP), 'o.pkl')).message).toMatch(/memo 9/);
     const structured = P(op.PROTO(2), op.GLOBAL('numpy', 'dtype'), op.SHORT_BINUNICODE('V8'), op.NEWFALSE, op.NEWTRUE, op.TUPLE3, op.REDUCE,
       op.MARK, op.BININT1(3), op.SHORT_BINUNICODE('|'), op.NONE, op.MARK, op.SHORT_BINUNICODE('a'), op.TUPLE, op.NONE, op.TUPLE, op.BUILD, op.STOP);
-    expect(thrown(() => unpickle(structured, 's.pkl')).message).toMatch(/structured/);
+    expect(throwsInput(() => unpickle(structured, 's.pkl')).message).toMatch(/structured/);
   });
 
   it('reports truncation with the file name, wherever the cut falls', () => {
     for (let cut = 1; cut < int64Array.length; cut += 7) {
-      const e = thrown(() => unpickle(int64Array.subarray(0, int64Array.length - cut), 'cut.npy', 'member 2,2,3 pickle'));
+      const e = throwsInput(() => unpickle(int64Array.subarray(0, int64Array.length - cut), 'cut.npy', 'member 2,2,3 pickle'));
       expect(e.file).toBe('cut.npy');
       expect(e.message).toMatch(/^cut\.npy: member 2,2,3 pickle: /);
     }

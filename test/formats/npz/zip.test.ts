@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/formats/errors.ts';
 import { readZip } from '../../../src/formats/npz/zip.ts';
 import { SCHEMES, hasShared } from '../../helpers/shared.ts';
+import { throwsInput } from '../../helpers/formats.ts';
 
 interface Entry { name: string; data: Uint8Array; method?: 0 | 8 | 12 }
 
@@ -54,16 +54,6 @@ function makeZip(entries: Entry[], comment = ''): Uint8Array {
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 
-function thrown(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
-
 describe('readZip', () => {
   it('reads stored and deflated members, in order, past a trailing comment', () => {
     const big = text('0123456789'.repeat(100));
@@ -83,16 +73,16 @@ describe('readZip', () => {
   });
 
   it('rejects what is not a zip, naming the file', () => {
-    const e = thrown(() => readZip(text('this is plainly not a zip archive at all'), 'notes.npz'));
+    const e = throwsInput(() => readZip(text('this is plainly not a zip archive at all'), 'notes.npz'));
     expect(e.file).toBe('notes.npz');
     expect(e.message).toMatch(/^notes\.npz: .*not a zip/);
-    expect(thrown(() => readZip(new Uint8Array(3), 'tiny.npz')).message).toMatch(/tiny\.npz.*too short/);
+    expect(throwsInput(() => readZip(new Uint8Array(3), 'tiny.npz')).message).toMatch(/tiny\.npz.*too short/);
   });
 
   it('rejects truncated archives, naming the file', () => {
     const zip = makeZip([{ name: 'a', data: text('some member data'.repeat(20)), method: 8 }]);
     for (const cut of [1, 10, 30, zip.length - 40]) {
-      const e = thrown(() => readZip(zip.subarray(0, zip.length - cut), 'cut.npz'));
+      const e = throwsInput(() => readZip(zip.subarray(0, zip.length - cut), 'cut.npz'));
       expect(e.file).toBe('cut.npz');
       expect(e.message).toMatch(/truncated/);
     }
@@ -102,12 +92,12 @@ describe('readZip', () => {
     const zip = makeZip([{ name: 'a', data: text('payload!') }]);
     const bad = zip.slice();
     bad[30 + 1] ^= 0xff; // first data byte of the stored member
-    expect(thrown(() => readZip(bad, 'c.npz')).message).toMatch(/CRC-32/);
+    expect(throwsInput(() => readZip(bad, 'c.npz')).message).toMatch(/CRC-32/);
     const bz = makeZip([{ name: 'a', data: text('payload!'), method: 12 }]);
-    expect(thrown(() => readZip(bz, 'b.npz')).message).toMatch(/unsupported compression method 12/);
+    expect(throwsInput(() => readZip(bz, 'b.npz')).message).toMatch(/unsupported compression method 12/);
     const z64 = zip.slice();
     new DataView(z64.buffer).setUint32(z64.length - 6, 0xffffffff, true); // central directory offset
-    expect(thrown(() => readZip(z64, 'z.npz')).message).toMatch(/zip64/);
+    expect(throwsInput(() => readZip(z64, 'z.npz')).message).toMatch(/zip64/);
   });
 });
 
