@@ -17,6 +17,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeNpy } from '../src/formats/npz/npy.ts';
 import { loadScheme } from '../src/formats/registry.ts';
 import { Rng } from '../src/search/rng.ts';
 import { readMatrixFile } from '../src/stl/data.ts';
@@ -96,35 +97,11 @@ function weights(rng: Rng): Matrix {
   return { rows: N, cols: P, data: W };
 }
 
-/** float64 → IEEE half bits, round to nearest even (values here are far from the f16 range limits). */
-function toHalf(x: number): number {
-  const f = new Float32Array([x]), u = new Uint32Array(f.buffer)[0];
-  const sign = (u >>> 16) & 0x8000, exp = ((u >>> 23) & 0xff) - 127 + 15;
-  let mant = u & 0x7fffff;
-  if (exp <= 0) {
-    if (exp < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - exp, half = mant >>> shift, rem = mant & ((1 << shift) - 1), mid = 1 << (shift - 1);
-    return sign | (half + (rem > mid || (rem === mid && half & 1) ? 1 : 0));
-  }
-  if (exp >= 31) return sign | 0x7c00;
-  const rem = mant & 0x1fff;
-  let h = sign | (exp << 10) | (mant >>> 13);
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  return h;
-}
-
-/** A 2-D float16 .npy (version 1.0, C order). */
-function npyF16(A: Matrix): Uint8Array {
-  let dict = `{'descr': '<f2', 'fortran_order': False, 'shape': (${A.rows}, ${A.cols}), }`;
-  dict = dict.padEnd(Math.ceil((11 + dict.length) / 64) * 64 - 11, ' ') + '\n';
-  const out = new Uint8Array(10 + dict.length + 2 * A.data.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, dict.length & 0xff, dict.length >> 8]);
-  out.set(new TextEncoder().encode(dict), 10);
-  const view = new DataView(out.buffer, 10 + dict.length);
-  for (let i = 0; i < A.data.length; i++) view.setUint16(2 * i, toHalf(A.data[i]), true);
-  return out;
-}
+/**
+ * A 2-D float16 .npy (C order). The values go through float32 first (rounded twice, which now and
+ * then differs from rounding once): that is how the committed search/data files were made.
+ */
+const npyF16 = (A: Matrix) => writeNpy({ dtype: 'f2', shape: [A.rows, A.cols], data: Float32Array.from(A.data) });
 
 const xFile = join(DATA, 'acts.npy'), wFile = join(DATA, 'weights.npy');
 if (values.regenerate || !existsSync(xFile) || !existsSync(wFile)) {

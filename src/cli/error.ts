@@ -4,9 +4,8 @@ import { loadScheme } from '../formats/registry.ts';
 import { rank, schemeName, type Scheme } from '../scheme/index.ts';
 import { worstCaseBound, type WorstCaseBound } from '../stl/bound.ts';
 import { stlCost, type StlCost } from '../stl/cost.ts';
-import { readMatrixFile } from '../stl/data.ts';
+import { readOperands } from '../stl/data.ts';
 import { empiricalError, isotropicError, residualTensor, type IsotropicError } from '../stl/error.ts';
-import { transpose } from '../stl/matrix.ts';
 import { encodersFromScheme, type StlEncoders } from '../stl/operator.ts';
 import { kappa, LOW_DTYPES, modelRoundingError, predictedRoundingError, type LowDtype } from '../stl/lowprec.ts';
 import { parseFormat } from './args.ts';
@@ -58,7 +57,6 @@ const pct = (x: number) => (Number.isFinite(x) ? (x >= 10 ? x.toExponential(3) :
 
 const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(4));
 const ratio = (x: number) => `${x.toFixed(2)}×`;
-const shape = (m: { rows: number; cols: number }) => `${m.rows}×${m.cols}`;
 
 export function errorCommand(program: Command, status: Status): void {
   program
@@ -85,12 +83,9 @@ export function errorCommand(program: Command, status: Status): void {
       if (o.data) {
         if (o.data.length !== 2) status.badInput(`--data needs two files, X (M×N) and W (N×P); got ${o.data.length}`);
         else {
-          const X = status.guard(() => readMatrixFile(o.data![0]));
-          const W0 = X && status.guard(() => readMatrixFile(o.data![1]));
-          const W = W0 && (o.transposeW ? transpose(W0) : W0);
-          if (X && W && X.cols !== W.rows) {
-            status.badInput(`--data: X is ${shape(X)} and W is ${shape(W)}; the inner sizes differ${o.transposeW ? '' : ' (an nn.Linear weight needs --transpose-w)'}`);
-          } else if (X && W) {
+          const operands = status.guard(() => readOperands(o.data![0], o.data![1], { transposeW: o.transposeW }));
+          if (operands) {
+            const { X, W } = operands;
             empirical = { value: empiricalError(X, W, enc), X: { file: o.data[0], shape: [X.rows, X.cols] }, W: { file: o.data[1], shape: [W.rows, W.cols] } };
           }
         }

@@ -4,10 +4,10 @@ import { InputError } from '../formats/errors.ts';
 import { schemeToJson } from '../formats/json.ts';
 import { loadScheme } from '../formats/registry.ts';
 import { formatOf, rank, schemeName } from '../scheme/index.ts';
-import { readMatrixFile } from '../stl/data.ts';
+import { readOperands } from '../stl/data.ts';
 import { fitScheme, type SchemeFit } from '../stl/fit.ts';
 import { MAX_MOMENT_TILE } from '../stl/fit-moments.ts';
-import { ShapeError, transpose, type Matrix } from '../stl/matrix.ts';
+import { ShapeError, type Matrix } from '../stl/matrix.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { parsePositiveInt, parseTolerance } from './args.ts';
 import { print, printJson, table } from './output.ts';
@@ -75,12 +75,9 @@ export function fitCommand(program: Command, status: Status): void {
       if (t !== m || m !== p) return status.badInput(`${o.scheme}: expected a scheme for <t,t,t>, got <${t},${m},${p}>`);
       if (t > MAX_MOMENT_TILE) return status.badInput(`${o.scheme}: t = ${t}; fit supports t ≤ ${MAX_MOMENT_TILE} (its moments have t⁸ entries)`);
       if (s.field.characteristic !== 0n) return status.badInput(`${o.scheme}: a scheme over ${s.field.name} has no real coefficients; use a scheme over Z, Q, R or C`);
-      const X = status.guard(() => readMatrixFile(o.data[0]));
-      if (!X) return;
-      const W0 = status.guard(() => readMatrixFile(o.data[1]));
-      if (!W0) return;
-      const W = o.transposeW ? transpose(W0) : W0;
-      if (X.cols !== W.rows) return status.badInput(`--data: X (${o.data[0]}) is ${shape(X)} and W (${o.data[1]}) is ${shape(W)}; the inner sizes differ${o.transposeW ? '' : ' (an nn.Linear weight needs --transpose-w)'}`);
+      const operands = status.guard(() => readOperands(o.data[0], o.data[1], { transposeW: o.transposeW }));
+      if (!operands) return;
+      const { X, W } = operands;
       if (o.holdout > 0 && X.rows <= t) return status.badInput(`--holdout: X (${o.data[0]}) has ${X.rows} rows, a single tile row of t = ${t}; nothing can be held out`);
       const command = commandLine(o);
       const fit = status.guard(() => {

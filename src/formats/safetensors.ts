@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { InputError } from './errors.ts';
+import { bfloat16ToNumber, halfToNumber } from './float16.ts';
 
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length n, n bytes of JSON
@@ -28,22 +29,6 @@ export interface SafeTensor {
 export interface SafetensorsFile {
   tensors: Map<string, SafeTensor>;
   metadata: Record<string, string>;
-}
-
-/** IEEE half precision → number (subnormals, infinities and NaN included). */
-export function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** bfloat16 is the top half of a float32. */
-export function bfloat16ToNumber(h: number): number {
-  const f = new Float32Array(1);
-  new Uint32Array(f.buffer)[0] = (h & 0xffff) << 16;
-  return f[0];
 }
 
 function decode(dtype: SafetensorsDtype, raw: Uint8Array, n: number): Float64Array {

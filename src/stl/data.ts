@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../formats/errors.ts';
 import { parseNpy, type NpyArray } from '../formats/npz/npy.ts';
-import { halfToNumber, readSafetensorsFile } from '../formats/safetensors.ts';
-import type { Matrix } from './matrix.ts';
+import { readSafetensorsFile } from '../formats/safetensors.ts';
+import { transpose, type Matrix } from './matrix.ts';
 
 /**
  * Matrices for the empirical error: a 2-D array from .npy (float64, float32, float16 or integer;
@@ -29,11 +29,6 @@ function fromSafetensors(file: string, name: string | undefined): Matrix {
   return { rows: t.shape[0], cols: t.shape[1], data: t.data };
 }
 
-/**
- * parseNpy knows integer and float64 dtypes. A float32 or float16 array has the same layout as a
- * u4 or u2 array, so the header's 'f' is rewritten to 'u' (same length: offsets unchanged), parseNpy
- * decodes the words with the right byte order, and the bits are reinterpreted as floats here.
- */
 function fromNpy(file: string): Matrix {
   let bytes: Uint8Array;
   try {
@@ -42,18 +37,10 @@ function fromNpy(file: string): Matrix {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(file, '', code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (err as Error).message})`);
   }
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 4096)));
-  const d = /'descr'\s*:\s*'[<>=|]?f([24])'/.exec(head);
-  let reinterpret: 'f4' | 'f2' | null = null;
-  if (d) {
-    bytes = Uint8Array.from(bytes);
-    bytes[d.index + d[0].length - 3] = 'u'.charCodeAt(0);
-    reinterpret = d[1] === '4' ? 'f4' : 'f2';
-  }
   const arr = parseNpy(bytes, file);
   if (arr.dtype === 'O') throw new InputError(file, 'npy', 'object arrays are not matrices');
   if (arr.shape.length !== 2) throw new InputError(file, 'npy', `expected a 2-D array, got shape (${arr.shape.join(', ')})`);
-  const values = toFloat64(arr, reinterpret);
+  const values = toFloat64(arr);
   const [rows, cols] = arr.shape;
   if (!arr.fortranOrder) return { rows, cols, data: values };
   const data = new Float64Array(rows * cols);
@@ -61,11 +48,26 @@ function fromNpy(file: string): Matrix {
   return { rows, cols, data };
 }
 
-function toFloat64(arr: NpyArray, reinterpret: 'f4' | 'f2' | null): Float64Array {
+function toFloat64(arr: NpyArray): Float64Array {
   const src = arr.data;
-  if (reinterpret === 'f4') return Float64Array.from(new Float32Array(Uint32Array.from(src as Uint32Array).buffer));
-  if (reinterpret === 'f2') return Float64Array.from(src as Uint16Array, halfToNumber);
   if (src instanceof Float64Array) return src;
   if (src instanceof BigInt64Array || src instanceof BigUint64Array) return Float64Array.from(src, (x) => Number(x));
   return Float64Array.from(src as ArrayLike<number>);
+}
+
+const shape = (m: Matrix) => `${m.rows}×${m.cols}`;
+
+/**
+ * The operands X (M×N) and W (N×P) of a product XW, from the files of `--data X W` (see
+ * readMatrixFile); with transposeW, W is stored P×N, as an nn.Linear weight. Throws an InputError
+ * when a file cannot be read, or one naming both files when the inner sizes differ.
+ */
+export function readOperands(xFile: string, wFile: string, opts: { transposeW?: boolean } = {}): { X: Matrix; W: Matrix } {
+  const X = readMatrixFile(xFile);
+  const W0 = readMatrixFile(wFile);
+  const W = opts.transposeW ? transpose(W0) : W0;
+  if (X.cols !== W.rows) {
+    throw new InputError('--data', '', `X (${xFile}) is ${shape(X)} and W (${wFile}) is ${shape(W)}; the inner sizes differ${opts.transposeW ? '' : ' (an nn.Linear weight needs --transpose-w)'}`);
+  }
+  return { X, W };
 }

@@ -114,7 +114,7 @@ describe('stlkit error', () => {
       [['error', nonSquare], /223\.json: STL needs a scheme for <t,t,t>, got <2,2,3>/],
       [['error', z2], /z2\.json: a scheme over Z2 computes the product only modulo 2/],
       [['error', strassen2, '--data', x], /--data needs two files/],
-      [['error', strassen2, '--data', x, x], /--data: X is 3×4 and W is 3×4; the inner sizes differ \(an nn\.Linear weight needs --transpose-w\)/],
+      [['error', strassen2, '--data', x, x], /--data: X \(.*x2\.npy\) is 3×4 and W \(.*x2\.npy\) is 3×4; the inner sizes differ \(an nn\.Linear weight needs --transpose-w\)/],
       [['error', strassen2, '--data', x, join(dir, 'w.csv')], /w\.csv: expected a \.npy file/],
       [['error', strassen2, '--cost', '1,2'], /expected three positive integers/],
     ];

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/formats/errors.ts';
-import { bfloat16ToNumber, halfToNumber, parseSafetensors, readSafetensorsFile, writeSafetensors, writeSafetensorsFile } from '../../src/formats/safetensors.ts';
+import { bfloat16ToNumber, halfToNumber } from '../../src/formats/float16.ts';
+import { parseSafetensors, readSafetensorsFile, writeSafetensors, writeSafetensorsFile } from '../../src/formats/safetensors.ts';
 
 /** A file built by hand: header JSON (unpadded) + data bytes, as another writer might make it. */
 function handMade(header: object, data: number[]): Uint8Array {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSafetensorsFile } from '../../src/formats/safetensors.ts';
-import { readMatrixFile } from '../../src/stl/data.ts';
+import { readMatrixFile, readOperands } from '../../src/stl/data.ts';
 import { floatBytes, npyBytes } from './npy.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stlkit-data-'));
@@ -51,5 +51,24 @@ describe('readMatrixFile', () => {
     expect(() => readMatrixFile(put('t.npy', npyBytes('<f4', [2, 2], false, floatBytes([1, 2], 4))))).toThrow(/truncated array data/);
     expect(() => readMatrixFile(join(dir, 'missing.npy'))).toThrow(/missing\.npy: no such file/);
     expect(() => readMatrixFile('x.csv')).toThrow(/x\.csv: expected a \.npy file or FILE\.safetensors/);
+  });
+});
+
+describe('readOperands', () => {
+  const x = put('x23.npy', npyBytes('<f4', [2, 3], false, floatBytes([1, 2, 3, 4, 5, 6], 4)));
+  const w = put('w32.npy', npyBytes('<f8', [3, 2], true, floatBytes([1, 0, 0, 0, 1, 0], 8)));
+
+  it('reads X and W, transposing W when it is stored as an nn.Linear weight', () => {
+    const { X, W } = readOperands(x, w);
+    expect([X.rows, X.cols, W.rows, W.cols]).toEqual([2, 3, 3, 2]);
+    expect(Array.from(W.data)).toEqual([1, 0, 0, 1, 0, 0]);
+    const t = readOperands(x, x, { transposeW: true });
+    expect([t.W.rows, t.W.cols, ...t.W.data]).toEqual([3, 2, 1, 4, 2, 5, 3, 6]);
+  });
+
+  it('names both files when the inner sizes differ, and the file that cannot be read', () => {
+    expect(() => readOperands(x, x)).toThrow(`--data: X (${x}) is 2×3 and W (${x}) is 2×3; the inner sizes differ (an nn.Linear weight needs --transpose-w)`);
+    expect(() => readOperands(x, w, { transposeW: true })).toThrow(new RegExp(`^--data: X \\(.*x23\\.npy\\) is 2×3 and W \\(.*w32\\.npy\\) is 2×3; the inner sizes differ$`));
+    expect(() => readOperands(x, join(dir, 'none.npy'))).toThrow(`${join(dir, 'none.npy')}: no such file`);
   });
 });
