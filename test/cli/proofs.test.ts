@@ -2,6 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { table } from '../../src/cli/output.ts';
+import { loadScheme } from '../../src/formats/registry.ts';
+import { schemeHash } from '../../src/proofs/certificate.ts';
 import { runCli } from '../helpers/cli.ts';
 import { ROOT } from '../helpers/shared.ts';
 
@@ -13,11 +16,14 @@ describe('stlkit certify / proofs check', () => {
     const certs = join(dir, 'proofs');
     const c = await runCli(['certify', lib, '-o', certs]);
     expect(c.code).toBe(0);
-    const [certFile] = readdirSync(certs).filter((n) => n.startsWith('4x4x4-r49'));
-    expect(certFile).toBeTruthy();
+    expect(c.err).toBe('');
+    // The name says what is proven and ends in the first 10 hex digits of the scheme's sha256.
+    const certFile = `4x4x4-r49-Z-${schemeHash(loadScheme(lib)).slice(0, 10)}.json`;
+    expect(readdirSync(certs)).toEqual([certFile]);
+    expect(c.out).toBe(`certified ${lib}: <4,4,4>:49 over Z, exact → ${join(certs, certFile)}\n`);
     const ok = await runCli(['proofs', 'check', certs]);
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/1 of 1 certificates re-verified/);
+    expect(ok.out).toBe(`${table(['certificate', 'claim', 'result'], [[join(certs, certFile), '<4,4,4>:49 Z exact', 'ok']])}\n\n1 of 1 certificates re-verified.\n`);
     const doc = JSON.parse(readFileSync(join(certs, certFile), 'utf8'));
     doc.scheme.W[0][0] = 0;
     writeFileSync(join(certs, certFile), JSON.stringify(doc));
