@@ -1,7 +1,8 @@
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../formats/errors.ts';
 import { loadScheme } from '../formats/registry.ts';
-import { exportPytorch } from '../stl/pytorch.ts';
+import { exportPytorch } from '../codegen/pytorch/export.ts';
 import { print, printJson } from './output.ts';
 import type { Status } from './status.ts';
 
@@ -9,9 +10,9 @@ export function exportCommand(program: Command, status: Status): void {
   const exp = program.command('export').description('export a scheme for use outside stlkit');
   exp
     .command('pytorch')
-    .description('write DIR/stl_encoders.safetensors (E_X r×t², E_W r×t², D t²×r, float32, with t, r and the isotropic error) and DIR/stl_linear.py (STLLinear, a drop-in for nn.Linear); exit 2 on bad input')
-    .argument('<file>', 'scheme for <t,t,t> (any supported format; rational coefficients are rounded to float32)')
-    .requiredOption('-o, --out <dir>', 'output directory (created if missing; the two files are replaced)')
+    .description('write DIR as a Python package: STLLinear (a drop-in for nn.Linear) and convert_linears, forward and backward on Triton kernels on CUDA, plain torch elsewhere; the encoders in DIR/stl_encoders.safetensors (E_X r×t², E_W r×t², D t²×r, float64, with t, r and the isotropic error); exit 2 on bad input')
+    .argument('<file>', 'scheme for <t,t,t> (any supported format; rational coefficients are rounded to float64)')
+    .requiredOption('-o, --out <dir>', 'package directory (created if missing; its files are replaced); import it by its folder name')
     .option('--from <source>', 'source format, when the extension does not tell')
     .option('--json', 'machine-readable output')
     .action((file: string, o: { out: string; from?: string; json?: boolean }) => {
@@ -31,7 +32,11 @@ export function exportCommand(program: Command, status: Status): void {
       const { files, info } = done;
       if (o.json) printJson({ files, ...info });
       else {
-        print(`wrote ${files.join(' and ')}`);
+        print(`wrote ${o.out}: ${files.map((f) => basename(f)).join(', ')}`);
+        const name = basename(o.out);
+        print(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
+          ? `  use: sys.path.insert(0, ${JSON.stringify(dirname(o.out))}); from ${name} import STLLinear, convert_linears`
+          : `  the folder name ${JSON.stringify(name)} is not a Python identifier: rename it, or load it with importlib`);
         print(`  ${info.scheme} over ${info.field}: t ${info.t}, r ${info.r}, E_X ${info.r}×${info.t ** 2}, E_W ${info.r}×${info.t ** 2}, D ${info.t ** 2}×${info.r}, isotropic error ${info.isotropicError}`);
       }
     });
