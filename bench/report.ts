@@ -1,8 +1,9 @@
 /**
  * The GPU results report, generated: reads every bench/results/*.json (one file per run of
- * bench/gpu/run_all.py or fmm_triton.py) and writes docs/bench.md (tables per device, run and shape,
- * the best kernel per (shape, t, r) marked, the issue-6 targets) and docs/bench.svg (speed-up vs
- * cuBLAS per kernel family and shape).
+ * bench/gpu/run_all.py, fmm_triton.py, layer_bench.py or layer_check.py) and writes docs/bench.md
+ * (tables per device, run and shape, the best kernel per (shape, t, r) marked, the issue-6 targets;
+ * the STLLinear section with the issue-10 targets) and docs/bench.svg (speed-up vs cuBLAS per kernel
+ * family and shape).
  *
  *   node --import tsx bench/report.ts [--results DIR] [--md FILE] [--svg FILE] [--check]
  *
@@ -12,6 +13,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/util/atomic.ts';
+import { isLayerRun } from './lib/layers.ts';
 import { parseRun, renderMarkdown, type Run } from './lib/results.ts';
 import { renderSvg } from './lib/svg.ts';
 
@@ -46,7 +48,7 @@ function main(): void {
   const files = readdirSync(a.results).filter((f) => f.endsWith('.json')).sort();
   const runs: Run[] = files.map((f) => parseRun(f, readFileSync(join(a.results, f), 'utf8')));
   const md = renderMarkdown(runs, { origins: origins(), svg: relative(dirname(a.md), a.svg) });
-  const svg = renderSvg(runs);
+  const svg = renderSvg(runs.filter((r) => !isLayerRun(r)));
   if (a.check) {
     const stale = [[a.md, md], [a.svg, svg]].filter(([p, text]) => !existsSync(p) || readFileSync(p, 'utf8') !== text).map(([p]) => relative(ROOT, p));
     if (stale.length) {

@@ -6,7 +6,8 @@ evaluation of the same operator, per scheme, dtype and weight mode; torch.compil
 
 For each package (an exported scheme), dtype (bf16, fp16, fp32) and shape (3-D inputs, odd sizes
 that t does not divide, and an even one), a random nn.Linear with bias is converted by from_linear;
-the module's forward and backward (Triton kernels) are compared with a float64 copy of the same
+the module's forward and backward (Triton kernels on CUDA; on the CPU the plain-torch path, or the
+kernels in Triton's interpreter with STL_BACKEND=triton TRITON_INTERPRET=1) are compared with a float64 copy of the same
 module (the same stored parameters, plain-torch path). Errors are ||a - ref|| / ||ref||. For exact
 schemes the output is also compared with x W^T + b in float64 ("vs_matmul"). Weight modes:
 encoded (the parameter is What), dense_weight (What re-encoded from the weight every call),
@@ -55,6 +56,7 @@ def case(pkg, name, dtype, lead, n_in, n_out, mode, seed, dev):
         errs["d" + pn] = rel(p.grad, p64.grad)
     rec = dict(kernel="stllinear-check", scheme=name, t=pkg.EXPORTED["t"], r=pkg.EXPORTED["r"],
                dtype=str(dtype).replace("torch.", ""), mode=mode, input_shape=[*lead, n_in], out_features=n_out,
+               path=pkg.backend_for(x)[0] + (" (interpreter)" if os.environ.get("TRITON_INTERPRET") == "1" and pkg.backend_for(x)[0] == "triton" else ""),
                rel_errors=errs, exact=pkg.EXPORTED.get("isotropic_error") == "0")
     if rec["exact"]:
         W64 = lin.weight.double()
@@ -131,7 +133,7 @@ def main():
     command = " ".join([os.path.basename(sys.executable)] + sys.argv)
     date = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     dev = torch.device(a.device)
-    device = torch.cuda.get_device_name() if dev.type == "cuda" else "cpu"
+    device = torch.cuda.get_device_name() if dev.type == "cuda" else f"cpu (torch {torch.__version__})"
     records = []
 
     def add(rec):

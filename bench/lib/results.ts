@@ -7,6 +7,7 @@
  * against cuBLAS timed in alternation with it (`speedup_vs_cublas`), because the card's clocks drift
  * under sustained load; ratios from different runs are never mixed into one number.
  */
+import { isLayerRun, renderLayerSection } from './layers.ts';
 
 export interface BenchRecord {
   device: string;
@@ -326,8 +327,9 @@ function targetsSection(runs: readonly Run[]): string[] {
   return out;
 }
 
-/** docs/bench.md. */
-export function renderMarkdown(runs: readonly Run[], opts: ReportOptions = {}): string {
+/** docs/bench.md. STLLinear runs (bench/lib/layers.ts) get their own section after the kernel tables. */
+export function renderMarkdown(allRuns: readonly Run[], opts: ReportOptions = {}): string {
+  const runs = allRuns.filter((r) => !isLayerRun(r));
   const origins = opts.origins ?? new Map<string, string>();
   const out: string[] = [
     '# GPU benchmarks: STL and fast-matmul kernels against cuBLAS',
@@ -387,5 +389,6 @@ export function renderMarkdown(runs: readonly Run[], opts: ReportOptions = {}): 
       }
     }
   }
+  out.push(...renderLayerSection(allRuns.filter(isLayerRun)));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

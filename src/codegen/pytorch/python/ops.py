@@ -14,7 +14,9 @@ registered autograd formula, so torch.compile traces them without graph breaks a
 capture them; older PyTorch gets an autograd.Function with the same formulas.
 
 Path: Triton kernels (triton_kernels.py) for CUDA tensors in bf16, fp16 or fp32 when Triton imports;
-plain torch (tiles.py) otherwise, e.g. on the CPU or in float64. STL_BACKEND=torch forces plain torch.
+plain torch (tiles.py) otherwise, e.g. on the CPU or in float64. STL_BACKEND=torch forces plain torch;
+STL_BACKEND=triton forces the kernels for any bf16/fp16/fp32 tensor, which with TRITON_INTERPRET=1
+runs them on the CPU in Triton's interpreter (slow; for checking the kernels without a GPU).
 The first call on each path prints one line to stderr saying which path runs (STL_QUIET=1: none).
 """
 import os
@@ -39,9 +41,10 @@ _announced = set()
 
 def backend_for(t):
     """'triton' or 'torch' for a tensor, with the reason when it is torch."""
-    if os.environ.get("STL_BACKEND") == "torch":
+    forced = os.environ.get("STL_BACKEND")
+    if forced == "torch":
         return "torch", "STL_BACKEND=torch"
-    if not t.is_cuda:
+    if not t.is_cuda and forced != "triton":
         return "torch", f"tensors on {t.device.type}"
     if triton_kernels is None:
         return "torch", f"Triton unavailable ({_TRITON_MISSING})"

@@ -37,8 +37,10 @@ def _mix(x, P, T2: tl.constexpr, R: tl.constexpr, K: tl.constexpr, N: tl.constex
     return acc
 
 
-# rows and cols only bound the masks: not specialised (the strides and grid sizes are, for aligned vector access).
-@triton.jit(do_not_specialize=["rows", "cols"])
+# Every integer argument stays specialised (divisibility by 16): the masks compare against rows and
+# cols, and only when cols is known to be a multiple of 16 can the loads and stores of t consecutive
+# elements be one vector access (a mask must be constant over a vector).
+@triton.jit
 def _encode_kernel(A, P, Out, rows, cols, s_ar, s_ac, GI, GJ,
                    T: tl.constexpr, R: tl.constexpr, Q: tl.constexpr, RP: tl.constexpr,
                    BI: tl.constexpr, BJ: tl.constexpr, FP32: tl.constexpr, WIDE: tl.constexpr):
@@ -60,7 +62,7 @@ def _encode_kernel(A, P, Out, rows, cols, s_ar, s_ac, GI, GJ,
     tl.store(dst, acc.to(Out.dtype.element_ty), mask=(l < R) & (i[:, None] < GI) & (j[:, None] < GJ))
 
 
-@triton.jit(do_not_specialize=["rows", "cols"])
+@triton.jit
 def _decode_kernel(Y, P, Bias, Out, rows, cols, s_yl, s_yi, s_yj, s_or, GI, GJ,
                    T: tl.constexpr, R: tl.constexpr, Q: tl.constexpr, RP: tl.constexpr,
                    BI: tl.constexpr, BJ: tl.constexpr, HAS_BIAS: tl.constexpr, FP32: tl.constexpr,
