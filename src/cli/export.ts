@@ -1,11 +1,19 @@
-import { basename, dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { generate } from '../codegen/index.ts';
 import { InputError } from '../formats/errors.ts';
 import { loadScheme } from '../formats/registry.ts';
-import { exportPytorch } from '../codegen/pytorch/export.ts';
+import { isotropicError } from '../stl/error.ts';
+import { encodersFromScheme } from '../stl/operator.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 import { print, printJson } from './output.ts';
 import type { Status } from './status.ts';
 
+/**
+ * `stlkit export pytorch FILE -o DIR`: the codegen target `pytorch` (src/codegen/targets/pytorch.ts),
+ * a Python package in DIR, with the tile size taken from the scheme. Exit 0 written, 2 bad input.
+ */
 export function exportCommand(program: Command, status: Status): void {
   const exp = program.command('export').description('export a scheme for use outside stlkit');
   exp
@@ -19,17 +27,28 @@ export function exportCommand(program: Command, status: Status): void {
       const s = status.guard(() => loadScheme(file, { from: o.from }), file);
       if (!s) return;
       const source = s.meta.source ? `${file} (${s.meta.source})` : file;
-      const done = status.guard(() => {
+      const made = status.guard(() => {
+        const { t } = encodersFromScheme(s); // its message for schemes that are not <t,t,t>
+        return generate('pytorch', s, t, { dtype: 'bf16', source });
+      }, file);
+      if (!made) return;
+      const files = status.guard(() => {
         try {
-          return exportPytorch(s, o.out, source);
+          mkdirSync(o.out, { recursive: true });
+          return made.files.map((f) => {
+            writeFileAtomic(join(o.out, f.path), f.contents);
+            return join(o.out, f.path);
+          });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if (code) throw new InputError(o.out, '', `cannot write the export there (${code})`);
           throw err;
         }
       }, file);
-      if (!done) return;
-      const { files, info } = done;
+      if (!files) return;
+      const { op } = made;
+      const e = isotropicError(s);
+      const info = { t: op.t, r: op.r, isotropicError: e.fraction ?? String(e.value), isotropicErrorFloat: e.value, source, scheme: op.name, field: op.field };
       if (o.json) printJson({ files, ...info });
       else {
         print(`wrote ${o.out}: ${files.map((f) => basename(f)).join(', ')}`);

@@ -4,6 +4,7 @@ import type { CodegenOptions } from './options.ts';
 import { cudaTarget } from './targets/cuda.ts';
 import { fmmTritonTarget } from './targets/fmm-triton.ts';
 import { gpujsTarget } from './targets/gpujs.ts';
+import { pytorchTarget } from './targets/pytorch.ts';
 import { tritonTarget } from './targets/triton.ts';
 import { tsTarget } from './targets/ts.ts';
 
@@ -45,7 +46,7 @@ export interface Target {
 }
 
 /** Every target, in the order the CLI lists them. */
-export const TARGETS: readonly Target[] = [tritonTarget, cudaTarget, gpujsTarget, tsTarget, fmmTritonTarget];
+export const TARGETS: readonly Target[] = [tritonTarget, cudaTarget, gpujsTarget, tsTarget, fmmTritonTarget, pytorchTarget];
 
 export const TARGET_NAMES: readonly string[] = TARGETS.map((t) => t.name);
 

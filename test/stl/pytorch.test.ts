@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportPytorch } from '../../src/codegen/pytorch/export.ts';
+import { PYTHON_MODULES, pytorchPackage } from '../../src/codegen/targets/pytorch.ts';
+import { codegenOperator } from '../../src/codegen/operator.ts';
 import { readMatrixFile } from '../../src/stl/data.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { gaussianMatrix, matrix, type Matrix } from '../../src/stl/matrix.ts';
 import { encodersFromScheme, stl } from '../../src/stl/operator.ts';
 import { loadScheme } from '../../src/formats/registry.ts';
+import { formatOf, type Scheme } from '../../src/scheme/index.ts';
 import { ROOT } from '../helpers/shared.ts';
 
 /**
@@ -28,6 +30,12 @@ function torchPython(): { python: string | null; why: string } {
 
 const { python, why } = torchPython();
 const dir = mkdtempSync(join(tmpdir(), 'stlkit-torch-'));
+/** The package `stlkit export pytorch` writes, written into dir. */
+function exportPackage(s: Scheme<unknown>, dir: string, source: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const f of pytorchPackage(codegenOperator(s, formatOf(s)[0]), { dtype: 'bf16', scheme: s, source })) writeFileSync(join(dir, f.path), f.contents);
+}
+
 const rows = (A: Matrix) => Array.from({ length: A.rows }, (_, i) => Array.from(A.data.subarray(i * A.cols, (i + 1) * A.cols)));
 
 interface CheckResult {
@@ -48,7 +56,7 @@ interface CheckResult {
 function runCheck(name: string, schemeFile: string | null, builtin: string | null): CheckResult {
   const s = schemeFile ? loadScheme(schemeFile) : builtinScheme(builtin!);
   const pkg = join(dir, name);
-  exportPytorch(s, pkg, schemeFile ?? builtin!);
+  exportPackage(s, pkg, schemeFile ?? builtin!);
   // 2×7 tokens of 13 features into 10: neither divisible by t.
   const X = gaussianMatrix(14, 13, 11), W = gaussianMatrix(13, 10, 12), bias = gaussianMatrix(1, 10, 13);
   const Z = stl(X, W, encodersFromScheme(s));
@@ -94,9 +102,9 @@ describe(`exported PyTorch package, CPU path (${why})`, () => {
 
   it('writes modules that py_compile', () => {
     const pkg = join(dir, 'compile');
-    exportPytorch(builtinScheme('strassen'), pkg, 'strassen');
+    exportPackage(builtinScheme('strassen'), pkg, 'strassen');
     const py = python ?? 'python3';
-    const files = ['__init__.py', 'encoders.py', 'tiles.py', 'triton_kernels.py', 'ops.py', 'layer.py', 'fitdata.py'].map((f) => join(pkg, f));
+    const files = PYTHON_MODULES.map((f) => join(pkg, f));
     const c = spawnSync(py, ['-m', 'py_compile', ...files], { encoding: 'utf8' });
     expect(c.status, c.stderr).toBe(0);
     expect(readFileSync(join(pkg, 'layer.py'), 'utf8')).toMatch(/class STLLinear\(nn\.Module\)/);
