@@ -54,7 +54,7 @@ def case(pkg, name, dtype, lead, n_in, n_out, mode, seed, dev):
     errs = {"y": rel(y, y64), "dx": rel(x.grad, x64.grad)}
     for (pn, p), (_, p64) in zip(m.named_parameters(), m64.named_parameters()):
         errs["d" + pn] = rel(p.grad, p64.grad)
-    rec = dict(kernel="stllinear-check", scheme=name, t=pkg.EXPORTED["t"], r=pkg.EXPORTED["r"],
+    rec = dict(kernel="stllinear-check", scheme=name, source=pkg.EXPORTED.get("source"), t=pkg.EXPORTED["t"], r=pkg.EXPORTED["r"],
                dtype=str(dtype).replace("torch.", ""), mode=mode, input_shape=[*lead, n_in], out_features=n_out,
                path=pkg.backend_for(x)[0] + (" (interpreter)" if os.environ.get("TRITON_INTERPRET") == "1" and pkg.backend_for(x)[0] == "triton" else ""),
                rel_errors=errs, exact=pkg.EXPORTED.get("isotropic_error") == "0")
@@ -130,7 +130,8 @@ def main():
     ap.add_argument("--device", default="cuda", help="cpu: a dry run of this script on the plain-torch path")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    command = " ".join([os.path.basename(sys.executable)] + sys.argv)
+    env = [f"{k}={os.environ[k]}" for k in ("STL_BACKEND", "TRITON_INTERPRET") if os.environ.get(k)]
+    command = " ".join(env + [os.path.basename(sys.executable)] + sys.argv)
     date = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     dev = torch.device(a.device)
     device = torch.cuda.get_device_name() if dev.type == "cuda" else f"cpu (torch {torch.__version__})"

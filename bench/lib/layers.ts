@@ -42,7 +42,7 @@ function timingTable(run: Run): string[] {
     out.push(row([
       cell(x.kernel),
       shapeLabel(x.shape),
-      cell(`${(x.scheme ?? '').replace(/^.*\//, '')} (${x.t},${x.r})`),
+      cell(`${String(x.scheme ?? '').replace(/^.*\//, '').replace(/\.json$/, '')} (${x.t},${x.r})`),
       failed ? `**failed**: ${cell((x.error ?? '').slice(0, 90))}` : fmtMs(x.median_ms),
       failed ? '—' : `${fmtMs(num(x.linear_ms))} ${cell(String(x.baseline))}`,
       failed ? '—' : `${fmtX(num(x.speedup_vs_linear))}${tokens}`,
@@ -82,7 +82,7 @@ function checkTable(run: Run): string[] {
     const enc = e.dp_x != null ? `${fmtErr(e.dp_x)}, ${fmtErr(e.dp_z)}` : '';
     const shape = Array.isArray(x.input_shape) ? `${(x.input_shape as number[]).join('×')} → ${x.out_features}` : '';
     out.push(row([
-      cell(x.kernel.replace(/^stllinear-/, '')), cell(String(x.scheme ?? '')), cell(String(x.dtype ?? '')), cell(String(x.mode ?? '')), shape,
+      cell(x.kernel.replace(/^stllinear-/, '')), cell(`${x.scheme ?? ''}${x.t != null ? ` (${x.t},${x.r})` : ''}`), cell(String(x.dtype ?? '')), cell(String(x.mode ?? '')), shape,
       cell(String(x.path ?? '')), fmtErr(e.y), fmtErr(e.dx), fmtErr(dw), fmtErr(e.dbias), enc, fmtErr(x.rel_error_vs_matmul),
       x.ok ? 'yes' : `**no**${x.error ? `: ${cell(String(x.error).slice(0, 80))}` : ''}`,
     ]));

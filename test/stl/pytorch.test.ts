@@ -100,6 +100,13 @@ describe(`exported PyTorch package, CPU path (${why})`, () => {
     }
   });
 
+  it('the README\'s user script is bench/gpu/layer_example.py (the one run on the GPU)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /## PyTorch layers[\s\S]*?```python\n([\s\S]*?)```/.exec(readme);
+    expect(block?.[1]).toBe(readFileSync(join(ROOT, 'bench/gpu/layer_example.py'), 'utf8'));
+    expect(block![1].trim().split('\n').length).toBeLessThanOrEqual(12);
+  });
+
   it('writes modules that py_compile', () => {
     const pkg = join(dir, 'compile');
     exportPackage(builtinScheme('strassen'), pkg, 'strassen');

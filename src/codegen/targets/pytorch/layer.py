@@ -138,7 +138,7 @@ class STLLinear(nn.Module):
             raise ValueError(f"expected input (..., {self.in_features}), got {tuple(x.shape)}")
         lead = x.shape[:-1]
         x2 = x.reshape(-1, self.in_features)
-        if x2.is_cuda and torch.is_autocast_enabled():
+        if x2.is_cuda and _autocast_on():
             x2 = x2.to(_autocast_dtype())
         what = self.encoded_weight()
         if what.dtype != x2.dtype:
@@ -180,6 +180,13 @@ def _recompute_hooks(xhat, x, p):
 def _compiling():
     c = getattr(torch, "compiler", None)
     return bool(c is not None and hasattr(c, "is_compiling") and c.is_compiling())
+
+
+def _autocast_on():
+    try:
+        return torch.is_autocast_enabled("cuda")
+    except TypeError:  # PyTorch before 2.4: no device argument
+        return torch.is_autocast_enabled()
 
 
 def _autocast_dtype():
