@@ -22,6 +22,8 @@ export const pytorchTarget: Target = {
   extension: '',
   description: 'a Python package: STLLinear and convert_linears, forward and backward on Triton kernels (plain torch on the CPU)',
   package: true,
+  // X̂ and Ẑ are stored in the data type between the stages (unfused), as in the triton target.
+  lowPrecision: { storeProducts: true },
   generate: (op, o) => pytorchPackage(op, o),
 };
 
