@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Argument, InvalidArgumentError, Option } from 'commander';
-import { DTYPES, fileText, generate, TARGET_NAMES, TARGETS, targetNamed, type CodegenDtype, type GeneratedFile } from '../codegen/index.ts';
+import { DTYPES, fileText, generate, writeGenerated, TARGET_NAMES, TARGETS, targetNamed, type CodegenDtype } from '../codegen/index.ts';
 import { InputError } from '../formats/errors.ts';
 import { loadScheme } from '../formats/registry.ts';
 import { checkRounding, describeRounding, refusalMessage } from '../stl/rounding-check.ts';
-import { writeFileAtomic } from '../util/atomic.ts';
 import { print, printErr, printJson } from './output.ts';
 import type { Status } from './status.ts';
 
@@ -56,7 +53,7 @@ export function codegenCommand(program: Command, status: Status): void {
       else {
         const ok = status.guard(() => {
           try {
-            writeOutput(o.output, files, pkg);
+            writeGenerated(o.output, files, pkg);
             return true;
           } catch (err) {
             throw new InputError(o.output, '', `cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
@@ -72,11 +69,4 @@ export function codegenCommand(program: Command, status: Status): void {
         if (rounding) print(`  ${describeRounding(rounding)}${rounding.ok ? '' : ' — exceeded, generated because of --allow-ill-conditioned'}`);
       }
     });
-}
-
-/** A single-file target's output is `out` itself; a package's files go into the folder `out`. */
-function writeOutput(out: string, files: readonly GeneratedFile[], pkg: boolean): void {
-  if (!pkg) return writeFileAtomic(out, files[0].contents);
-  mkdirSync(out, { recursive: true });
-  for (const f of files) writeFileAtomic(join(out, f.path), f.contents);
 }

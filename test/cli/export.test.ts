@@ -13,6 +13,7 @@ import { gaussianMatrix, matmul, relErrorSq } from '../../src/stl/matrix.ts';
 import { encodersFromScheme, stl, type StlEncoders } from '../../src/stl/operator.ts';
 import { PYTHON_MODULES, pythonModule } from '../../src/codegen/targets/pytorch.ts';
 import { runCli } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/shared.ts';
 import { rotatedNaive } from '../stl/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stlkit-export-'));
@@ -120,5 +121,21 @@ describe('stlkit export pytorch', () => {
       expect(r.err).toMatch(pattern);
       expect(r.err).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('prints the predicted rounding error; refuses an ill-conditioned scheme unless --allow-ill-conditioned', async () => {
+    const ill = join(ROOT, 'search/universal-results/t4/r024.json'); // κ ≈ 8·10⁵
+    const out = join(dir, 'ill');
+    const refused = await runCli(['export', 'pytorch', ill, '-o', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.err.trim().split('\n')).toHaveLength(1);
+    expect(refused.err).toMatch(/r024\.json: predicted bf16 rounding error 2\.\de\+3 .*bound 67\.\d % .*--allow-ill-conditioned/);
+    expect(() => readFileSync(join(out, 'stl_encoders.safetensors'))).toThrow();
+    const forced = await runCli(['export', 'pytorch', ill, '-o', out, '--allow-ill-conditioned', '--dtype', 'fp16']);
+    expect(forced.code, forced.err).toBe(0);
+    expect(forced.out).toMatch(/predicted fp16 rounding error .* exceeded, exported because of --allow-ill-conditioned/);
+    const good = await runCli(['export', 'pytorch', join(ROOT, 'search/universal-results/t4-cond/r024.json'), '-o', join(dir, 'good')]);
+    expect(good.code, good.err).toBe(0);
+    expect(good.out).toMatch(/predicted bf16 rounding error 1\.\d\d % \(unfused, κ 6\.50\), bound 70\.6 %/);
   });
 });
