@@ -19,7 +19,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeNpy } from '../src/formats/npz/npy.ts';
 import { loadScheme } from '../src/formats/registry.ts';
-import { Rng } from '../src/search/rng.ts';
+import { Rng } from '../src/util/rng.ts';
 import { readMatrixFile } from '../src/stl/data.ts';
 import { fitScheme, type FitOptions, type SchemeFit } from '../src/stl/fit.ts';
 import { gaussianMatrix, matmul, type Matrix } from '../src/stl/matrix.ts';

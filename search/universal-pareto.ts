@@ -28,7 +28,7 @@ import { lowPrecisionMeta } from '../src/universal/condition.ts';
 import { universalSearch } from '../src/universal/search.ts';
 import { certifiedError, padRational, schemeFactors, floatScheme, resizeFactors } from '../src/universal/tile.ts';
 import type { Fraction } from '../src/field/index.ts';
-import type { Scheme } from '../src/scheme/index.ts';
+import { maxAbsCoefficient, type Scheme } from '../src/scheme/index.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
 
 interface Run { t: number; r: number[] | string; timeLimitSec: number; maxCoef?: number; maxKappa?: number | number[]; init?: string[] }
@@ -75,7 +75,7 @@ function one(dir: string, t: number, r: number, seed: number, limitSec: number, 
     t, r, ...(maxCoef === undefined ? {} : { maxCoef }), error: cert.value, exact: cert.exact ? cert.exact.toFraction() : null, field: res.best.scheme.fieldTag,
     family: res.best.family, label: res.best.label, how: res.best.how,
     bound: res.bound ? { value: res.bound.value.toFraction(), reason: res.bound.reason } : null,
-    seed, timeLimitSec: limitSec, ms: Math.round(res.ms), tasks: res.tasks, maxAbs: maxAbs(res.best.scheme as Scheme<unknown>), file: relative(ROOT, file),
+    seed, timeLimitSec: limitSec, ms: Math.round(res.ms), tasks: res.tasks, maxAbs: maxAbsCoefficient(res.best.scheme as Scheme<unknown>), file: relative(ROOT, file),
     families: res.families.map((f) => ({ ...f, bestStart: f.bestStart && { ...f.bestStart, exact: f.bestStart.exact?.toFraction() ?? null } })),
   };
   writeFileAtomic(summaryFile(dir, sub, r), JSON.stringify(entry, null, 1) + '\n');
@@ -112,7 +112,7 @@ function oneConditioned(dir: string, seed: number, j: CondJob): void {
     ...low, command,
     family: res.best.family, label: res.best.label, how: res.best.how,
     bound: res.bound ? { value: res.bound.value.toFraction(), reason: res.bound.reason } : null,
-    seed, timeLimitSec: j.limitSec, ms: Math.round(res.ms), tasks: res.tasks, maxAbs: maxAbs(s), file: relative(ROOT, file),
+    seed, timeLimitSec: j.limitSec, ms: Math.round(res.ms), tasks: res.tasks, maxAbs: maxAbsCoefficient(s), file: relative(ROOT, file),
     families: res.families.map((f) => ({ ...f, bestStart: f.bestStart && { ...f.bestStart, exact: f.bestStart.exact?.toFraction() ?? null } })),
   };
   writeFileAtomic(sumFile, JSON.stringify(entry, null, 1) + '\n');
@@ -144,7 +144,7 @@ function conditioningReport(config: Pick<Config, 'docs'>, dir: string): void {
   const row = (t: number, r: number, what: string, file: string, chosen = false): ConditioningRow => {
     const s = parseSchemeJson(readFileSync(file, 'utf8')) as Scheme<unknown>;
     const low = lowPrecisionMeta(s);
-    return { t, r, what, error: certifiedError(s).value, ...low, maxAbs: maxAbs(s), file: relative(ROOT, file), chosen };
+    return { t, r, what, error: certifiedError(s).value, ...low, maxAbs: maxAbsCoefficient(s), file: relative(ROOT, file), chosen };
   };
   for (const sub of readdirSync(dir).filter((d) => /^t\d+-cond$/.test(d))) {
     const t = Number(sub.slice(1, sub.indexOf('-')));
@@ -165,12 +165,6 @@ function conditioningReport(config: Pick<Config, 'docs'>, dir: string): void {
   const intro = readFileSync(join(ROOT, 'search/configs/universal-conditioning.intro.md'), 'utf8').trimEnd();
   writeFileAtomic(join(docs, 'conditioning.md'), conditioningMarkdown(rows, intro) + '\n');
   console.log(`wrote ${config.docs}/conditioning.md: ${rows.length} rows`);
-}
-
-function maxAbs(s: Scheme<unknown>): number {
-  let m = 0;
-  for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) m = Math.max(m, Math.abs(typeof x === 'number' ? x : (x as Fraction).valueOf()));
-  return m;
 }
 
 /**
@@ -232,7 +226,7 @@ function report(config: Pick<Config, 'docs'>, dir: string): void {
       const s = parseSchemeJson(readFileSync(join(ROOT, e.file), 'utf8'));
       const cert = certifiedError(s);
       if (Math.abs(cert.value - e.error) > 1e-12) throw new Error(`${e.file}: stored error ${e.error} but the file gives ${cert.text}`);
-      entries.push({ ...e, maxAbs: maxAbs(s) });
+      entries.push({ ...e, maxAbs: maxAbsCoefficient(s) });
     }
   }
   entries.sort((a, b) => a.t - b.t || a.r - b.r);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { schemeToJson } from '../formats/json.ts';
-import type { Scheme } from '../scheme/index.ts';
+import { maxAbsCoefficient, type Scheme } from '../scheme/index.ts';
 import { Progress } from '../search/progress.ts';
 import { describeBound } from '../universal/bounds.ts';
 import { universalSearch, type UniversalResult } from '../universal/search.ts';
@@ -31,12 +31,6 @@ export function familyTable(res: UniversalResult): string {
     f.bestStart ? f.bestStart.label : res.solvedEarly ? 'not run (an exact scheme came first)' : 'not applicable',
   ]);
   return table(['family', 'starts', 'best start error', 'refined (float64)', 'best start'], rows);
-}
-
-function maxAbs(s: Scheme<unknown>): number {
-  let m = 0;
-  for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) m = Math.max(m, Math.abs(typeof x === 'number' ? x : Number(x)));
-  return m;
 }
 
 function commandLine(o: Record<string, unknown>, t: number, r: number, maxKappa: number): string {
@@ -109,7 +103,7 @@ export function universalCommand(program: Command, status: Status): void {
       print(`best: ${res.best.family} — ${res.best.label}; ${res.best.how}`);
       print(`isotropic error e = ${cert.text}; t³/r = ${(t ** 3 / r).toFixed(3)}; ${res.tasks} refinements in ${(res.ms / 1000).toFixed(1)} s`);
       print(`lower bound: ${describeBound(res.bound)}`);
-      print(`largest |coefficient|: ${maxAbs(res.best.scheme as Scheme<unknown>).toPrecision(4)}${o.maxCoef !== undefined ? ` (bound ${o.maxCoef})` : ''}`);
+      print(`largest |coefficient|: ${maxAbsCoefficient(res.best.scheme as Scheme<unknown>).toPrecision(4)}${o.maxCoef !== undefined ? ` (bound ${o.maxCoef})` : ''}`);
       if (maxKappa !== undefined) {
         const sc = res.best.scheme as Scheme<unknown>;
         const low = lowPrecisionMeta(sc);

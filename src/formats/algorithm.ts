@@ -1,6 +1,7 @@
 import { gaussianParts, numDen, type Field, type Gaussian } from '../field/index.ts';
 import { counts, rank, type Scheme } from '../scheme/index.ts';
 import { describeTarget } from '../tensor/index.ts';
+import { lcm } from '../util/bigint.ts';
 
 /**
  * A scheme printed as the algorithm a person would write down:
@@ -26,15 +27,13 @@ function rational([n, d]: [bigint, bigint], style: Style): Signed {
   return { neg, mag };
 }
 
-const gcd = (x: bigint, y: bigint): bigint => (y === 0n ? (x < 0n ? -x : x) : gcd(y, x % y));
-
 /** a + b·i over a common denominator, as (1+i)/2 rather than the field's (1/2+1/2i). */
 function gaussian(z: Gaussian, style: Style): Signed {
   if (z.im.n === 0n) return rational(numDen(z.re), style);
   // The sign goes with the leading nonzero part, so −(1+i)/2 reads as "− (1+i)/2".
   const neg = z.re.n !== 0n ? z.re.s < 0n : z.im.s < 0n;
   const [re, im] = neg ? [z.re.neg(), z.im.neg()] : [z.re, z.im];
-  const d = (re.d * im.d) / gcd(re.d, im.d);
+  const d = lcm(re.d, im.d);
   const [a, b] = [re.s * re.n * (d / re.d), im.s * im.n * (d / im.d)];
   const bAbs = b < 0n ? -b : b;
   const iPart = `${bAbs === 1n ? '' : bAbs}i`;

@@ -1,6 +1,6 @@
 import { Fraction } from '../field/index.ts';
 import { SchemeError } from '../scheme/index.ts';
-import { Rng } from '../search/rng.ts';
+import { Rng } from '../util/rng.ts';
 import type { FiniteGroup } from '../tensor/index.ts';
 import { quotientCounts, tppViolations, type Embedding } from './tpp.ts';
 

@@ -47,3 +47,13 @@ function eval0(x: string): number {
   const m = /^(-?\d+)(?:\/(\d+))?$/.exec(x);
   return m ? Number(m[1]) / Number(m[2] ?? 1) : NaN;
 }
+
+/**
+ * The largest |coefficient| of a scheme with real coefficients (numbers, or Fractions by their
+ * value): what bounds the dynamic range of the encoded operands in low precision.
+ */
+export function maxAbsCoefficient(s: Scheme<unknown>): number {
+  let m = 0;
+  for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) m = Math.max(m, Math.abs(typeof x === 'number' ? x : Number(x)));
+  return m;
+}

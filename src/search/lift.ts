@@ -16,7 +16,8 @@ import { makeScheme, type Scheme } from '../scheme/index.ts';
 import { targetDims, targetTensor, type TargetSpec } from '../tensor/index.ts';
 import { verifyScheme } from '../verify/index.ts';
 import { flipBit, getBit, GF2Elimination, setBit, wordsFor } from './gf2.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../util/rng.ts';
+import { gcd } from '../util/bigint.ts';
 
 export interface LiftOptions {
   /** Highest 2-adic step of the Hensel stage: coefficients are known mod 2^(maxK+1) (default 31, at most 62). */
@@ -395,11 +396,6 @@ export function reconstruct(x: bigint, m: bigint, bound: bigint): [bigint, bigin
   const [num, den] = t1 < 0n ? [-r1, -t1] : [r1, t1];
   if ((den & 1n) === 0n || gcd(num < 0n ? -num : num, den) !== 1n) return null;
   return [num, den];
-}
-
-function gcd(x: bigint, y: bigint): bigint {
-  while (y) [x, y] = [y, x % y];
-  return x;
 }
 
 function sqrtFloor(v: bigint): bigint {

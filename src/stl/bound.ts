@@ -1,4 +1,4 @@
-import { Rng } from '../search/rng.ts';
+import { Rng } from '../util/rng.ts';
 
 /**
  * Worst-case error of a scheme from its residual tensor R = T̂ − T (a×b×c, dense, index (α·b+β)·c+γ).

@@ -1,7 +1,7 @@
 import { R } from '../field/index.ts';
 import { makeScheme, type Scheme, type SchemeMeta } from '../scheme/index.ts';
 import { copyFactors, copyFactorsInto, extrapolateFactors } from '../search/als/problem.ts';
-import { Rng } from '../search/rng.ts';
+import { Rng } from '../util/rng.ts';
 import { isotropicError, type IsotropicError } from './error.ts';
 import { balance3, decoderStep, encodersOfFactors, encoderStep, factorsOfEncoders, normSq3, type Factors3 } from './fit-als.ts';
 import { momentLoss, scaleMoments, tileMoments, type TileMoments } from './fit-moments.ts';

@@ -1,4 +1,4 @@
-import { Rng } from '../search/rng.ts';
+import { Rng } from '../util/rng.ts';
 
 /**
  * Dense float64 matrices, row-major: entry (i, j) is data[i * cols + j]. The STL operator works on

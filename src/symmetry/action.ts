@@ -1,6 +1,6 @@
 import type { Field } from '../field/index.ts';
 import { changeBasis, formatOf, matInverse, matMul, permuteScheme, PERMUTATIONS, transpose, type Mat, type Permutation, type Scheme } from '../scheme/index.ts';
-import type { Rng } from '../search/rng.ts';
+import type { Rng } from '../util/rng.ts';
 import { det } from '../field/linalg.ts';
 
 /**

@@ -1,4 +1,5 @@
 import { Fraction } from '../field/index.ts';
+import { lcm } from '../util/bigint.ts';
 
 /**
  * The least-squares decoder over Q: with encoders U, V fixed (rational), the W minimising
@@ -35,13 +36,6 @@ export function exactDecoder(t: number, U: readonly (readonly Fraction[])[], V: 
   return solveRational(G, M);
 }
 
-const gcd = (x: bigint, y: bigint): bigint => {
-  x = x < 0n ? -x : x;
-  y = y < 0n ? -y : y;
-  while (y) [x, y] = [y, x % y];
-  return x;
-};
-
 /** Some solution X of A·X = B (A n×n, B n×m, consistent), free unknowns 0. */
 export function solveRational(A: readonly (readonly Fraction[])[], B: readonly (readonly Fraction[])[]): Fraction[][] {
   const n = A.length, m = B[0]?.length ?? 0;
@@ -49,7 +43,7 @@ export function solveRational(A: readonly (readonly Fraction[])[], B: readonly (
   const rows: bigint[][] = A.map((a, i) => {
     const all = [...a, ...B[i]];
     let L = 1n;
-    for (const x of all) L = (L / gcd(L, x.d)) * x.d;
+    for (const x of all) L = lcm(L, x.d);
     return all.map((x) => x.s * x.n * (L / x.d));
   });
   const pivCols: number[] = [];

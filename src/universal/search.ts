@@ -1,8 +1,8 @@
 import type { Fraction } from '../field/index.ts';
-import { isRationalScheme, type Scheme } from '../scheme/index.ts';
+import { isRationalScheme, maxAbsCoefficient, type Scheme } from '../scheme/index.ts';
 import { lmRun } from '../search/als/lm.ts';
 import { balance, copyFactors, randomFactors, type Factors } from '../search/als/problem.ts';
-import { Rng } from '../search/rng.ts';
+import { Rng } from '../util/rng.ts';
 import { kappa } from '../stl/lowprec.ts';
 import { lowerBound, type LowerBound } from './bounds.ts';
 import { roundToRational } from './rational.ts';
@@ -103,7 +103,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
 
   const maxCoef = opts.maxCoef, maxKappa = opts.maxKappa;
   const bounded = maxCoef !== undefined || maxKappa !== undefined;
-  const within = (sc: Scheme<Fraction>) => (maxCoef === undefined || schemeMaxAbs(sc) <= maxCoef) && (maxKappa === undefined || kappa(sc as Scheme<unknown>) <= maxKappa);
+  const within = (sc: Scheme<Fraction>) => (maxCoef === undefined || maxAbsCoefficient(sc) <= maxCoef) && (maxKappa === undefined || kappa(sc as Scheme<unknown>) <= maxKappa);
   const run = (s: Start, isHop = false) => {
     const rep = reports.get(s.family)!;
     if (isHop) rep.hops++;
@@ -205,12 +205,6 @@ function givenStart(P: ReturnType<typeof tileProblem>, label: string, s: Scheme<
     return { family: 'given', label, factors, error: e.valueOf(), exact: { scheme: s, error: e } };
   }
   return { family: 'given', label, factors, error: floatError(P, factors) };
-}
-
-function schemeMaxAbs(s: Scheme<Fraction>): number {
-  let m = 0;
-  for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) m = Math.max(m, Math.abs(x.valueOf()));
-  return m;
 }
 
 /** The best point plus Gaussian noise of σ times its RMS coefficient. */

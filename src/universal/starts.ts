@@ -1,7 +1,7 @@
 import { Fraction } from '../field/index.ts';
 import { changeBasis, type Scheme } from '../scheme/index.ts';
 import type { CpProblem, Factors } from '../search/als/problem.ts';
-import { Rng } from '../search/rng.ts';
+import { Rng } from '../util/rng.ts';
 import { strassenBlockStarts } from './blocks.ts';
 import { coverPlan, coverTable, describePlan, planScheme } from './cover.ts';
 import { groupStarts } from './group-starts.ts';

@@ -3,7 +3,7 @@ import type { Scheme } from '../scheme/index.ts';
 import { mttkrp } from '../search/als/als.ts';
 import { cholesky, cholSolve, gramRows } from '../search/als/linalg.ts';
 import type { CpProblem, Factors } from '../search/als/problem.ts';
-import type { Rng } from '../search/rng.ts';
+import type { Rng } from '../util/rng.ts';
 import { exactDecoder } from './exactls.ts';
 import { rationalScheme, schemeFactors } from './tile.ts';
 

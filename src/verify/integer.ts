@@ -1,17 +1,10 @@
 import { Fraction } from '../field/index.ts';
 import type { Tensor } from '../tensor/index.ts';
+import { lcm } from '../util/bigint.ts';
 
 /** Dense accumulators above this many cells fall back to a Map. */
 export const DENSE_LIMIT = 1 << 25;
 const SAFE = BigInt(2 ** 53);
-
-const gcd = (x: bigint, y: bigint): bigint => {
-  if (x < 0n) x = -x;
-  if (y < 0n) y = -y;
-  while (y) [x, y] = [y, x % y];
-  return x;
-};
-const lcm = (x: bigint, y: bigint) => (x / gcd(x, y)) * y;
 
 /** One rank-one term with rational factors, given by its nonzero positions; sign ±1. */
 export interface RationalTerm {

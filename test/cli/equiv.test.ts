@@ -6,7 +6,7 @@ import { Q } from '../../src/field/index.ts';
 import { schemeToJson } from '../../src/formats/json.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { changeField } from '../../src/scheme/index.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { act, randomElement, sameTerms, type SymElement } from '../../src/symmetry/index.ts';
 import { hasShared, SCHEMES } from '../helpers/shared.ts';
 import { runSymCli } from '../symmetry/run-cli.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { counts } from '../../src/scheme/index.ts';
+import { Fraction, Q, R } from '../../src/field/index.ts';
+import { counts, makeScheme, maxAbsCoefficient } from '../../src/scheme/index.ts';
 import { hasShared } from '../helpers/shared.ts';
 import { sharedScheme } from '../helpers/load.ts';
 
@@ -16,5 +17,14 @@ describe.skipIf(!hasShared)('counts', () => {
     const dps = counts(sharedScheme('dps/json/4x4x4_48_rational.json'));
     expect(dps.additions.total).toBe(960);
     expect(dps.scalings).toBeGreaterThan(0);
+  });
+});
+
+describe('maxAbsCoefficient', () => {
+  it('takes |x| over U, V, W for float and rational schemes', () => {
+    const real = makeScheme({ field: R, fieldTag: 'R', target: { kind: 'matmul', format: [1, 1, 1] }, U: [[0.5], [-3]], V: [[1], [2]], W: [[-2.5], [0]] });
+    expect(maxAbsCoefficient(real)).toBe(3);
+    const rat = makeScheme({ field: Q, fieldTag: 'Q', target: { kind: 'matmul', format: [1, 1, 1] }, U: [[new Fraction(-7, 2)]], V: [[new Fraction(1)]], W: [[new Fraction(1, 3)]] });
+    expect(maxAbsCoefficient(rat)).toBe(3.5);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getBit, GF2Elimination, mulGF2, packBits, setBit, solveGF2, unpackBits, wordsFor } from '../../src/search/gf2.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 function randomRows(rng: Rng, m: number, n: number, density = 0.5): Uint32Array[] {
   return Array.from({ length: m }, () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changeField, makeScheme, type Scheme } from '../../src/scheme/index.ts';
 import { brentResidualBits, liftScheme, reconstruct, type LiftResult } from '../../src/search/lift.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { targetTensor, type TargetSpec } from '../../src/tensor/index.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { mutableFactors, sharedScheme } from '../helpers/load.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScheme } from '../../src/formats/registry.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { empiricalError } from '../../src/stl/error.ts';
 import { decoderStep, encodersOfFactors, encoderStep, factorsOfEncoders, normSq3, type Factors3 } from '../../src/stl/fit-als.ts';
 import { momentLoss, scaleMoments, tileMoments } from '../../src/stl/fit-moments.ts';

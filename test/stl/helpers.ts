@@ -1,7 +1,7 @@
 import { R } from '../../src/field/index.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { changeBasis, changeField, makeScheme, type Scheme } from '../../src/scheme/index.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 /** A random orthogonal n×n matrix (Gram–Schmidt on Gaussian columns). */
 export function randomOrthogonal(n: number, rng: Rng): number[][] {

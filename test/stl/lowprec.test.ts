@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScheme } from '../../src/formats/registry.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import {
   errorToKappa, gaussianRoundingRms, kappa, kappaToError, modelRoundingError, predictedRoundingError, relFrobenius,
   roundBf16, roundFp16, stlLowPrecision,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Z2 } from '../../src/field/index.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { changeField, type Scheme } from '../../src/scheme/index.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import {
   act, allowedPerms, compose, elementKey, identityElement, inverse, permuteFormat, randomElement, randomInvertible, sameTerms,
 } from '../../src/symmetry/index.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { loadScheme } from '../../src/formats/registry.ts';
 import { changeField, makeScheme, type Scheme } from '../../src/scheme/index.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { act, equivalent, orbitKey, randomElement, sameTerms, schemeInvariants, z2Canonical } from '../../src/symmetry/index.ts';
 import { hasShared, SCHEMES } from '../helpers/shared.ts';
 import { mutableFactors, sharedScheme } from '../helpers/load.ts';

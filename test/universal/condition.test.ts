@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alsHalfStep, alsWork } from '../../src/search/als/als.ts';
 import { copyFactors, randomFactors, residualOf } from '../../src/search/als/problem.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { kappa } from '../../src/stl/lowprec.ts';
 import { conditionedHalfStep, conditionPenalty, factorKappa, refineConditioned } from '../../src/universal/condition.ts';

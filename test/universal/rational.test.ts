@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Fraction } from '../../src/field/index.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { coverPlan, coverTable, planScheme } from '../../src/universal/cover.ts';
 import { exactDecoder, solveRational } from '../../src/universal/exactls.ts';
 import { roundToRational } from '../../src/universal/rational.ts';

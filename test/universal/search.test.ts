@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { schemeToJson } from '../../src/formats/json.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { copyFactors, randomFactors } from '../../src/search/als/problem.ts';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 import { refine } from '../../src/universal/refine.ts';
 import { universalSearch } from '../../src/universal/search.ts';
 import { structuredStarts } from '../../src/universal/starts.ts';

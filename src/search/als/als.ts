@@ -1,4 +1,4 @@
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
 import { cholesky, cholSolve, gramRows } from './linalg.ts';
 import { balance, matmulProblem, randomFactors, residual, type CpProblem, type Factors } from './problem.ts';
 

@@ -1,4 +1,4 @@
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
 import { matmulTensor } from '../../tensor/index.ts';
 
 /**
@@ -132,12 +132,6 @@ export function balance(P: CpProblem, F: Factors): void {
     for (let t = 0; t < b; t++) F.V[l * b + t] *= g / nv;
     for (let t = 0; t < c; t++) F.W[l * c + t] *= g / nw;
   }
-}
-
-export function maxAbs(F: Factors): number {
-  let m = 0;
-  for (const X of [F.U, F.V, F.W]) for (let i = 0; i < X.length; i++) m = Math.max(m, Math.abs(X[i]));
-  return m;
 }
 
 /** ‖T̂‖_F² = Σ_{l,k} (UUᵀ)_{lk}(VVᵀ)_{lk}(WWᵀ)_{lk}. */

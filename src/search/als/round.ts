@@ -1,7 +1,8 @@
 import { Fraction, Q } from '../../field/index.ts';
 import { makeScheme, type Scheme } from '../../scheme/index.ts';
 import { verifyScheme } from '../../verify/index.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
+import { gcd, lcm } from '../../util/bigint.ts';
 import { freedomFromNormal } from './linalg.ts';
 import { lmRun, normalMatrix } from './lm.ts';
 import { copyFactors, matmulProblem, residualOf, type CpProblem, type Factors } from './problem.ts';
@@ -75,13 +76,6 @@ export function nearestRational(x: number, maxDen: number, eps = 1e-9): [number,
   return [sign * bp, bq];
 }
 
-const bgcd = (x: bigint, y: bigint): bigint => {
-  x = x < 0n ? -x : x;
-  y = y < 0n ? -y : y;
-  while (y) [x, y] = [y, x % y];
-  return x;
-};
-
 /**
  * Exact cosmetic rescaling per term (u⊗v⊗w = su⊗tv⊗w/(st)): make two of the three factors
  * primitive integer vectors, choosing the pair that leaves the third with the smallest
@@ -92,8 +86,8 @@ function tidyTerms(U: Fraction[][], V: Fraction[][], W: Fraction[][]): void {
   const primitiveScale = (x: Fraction[]) => {
     let l = 1n, g = 0n;
     for (const e of x) if (e.n !== 0n) {
-      l = (l / bgcd(l, e.d)) * e.d;
-      g = bgcd(g, e.n);
+      l = lcm(l, e.d);
+      g = gcd(g, e.n);
     }
     return g === 0n ? new Fraction(1) : new Fraction(l, g);
   };

@@ -1,6 +1,6 @@
 import { R, type Fraction } from '../../field/index.ts';
 import { makeScheme, type Scheme } from '../../scheme/index.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
 import { alsSweeps } from './als.ts';
 import { lmRun, type LmResult } from './lm.ts';
 import { copyFactors, matmulProblem, randomFactors, residualOf, type CpProblem, type Factors } from './problem.ts';

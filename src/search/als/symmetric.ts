@@ -1,7 +1,7 @@
 import { Fraction, Q } from '../../field/index.ts';
 import { makeScheme, type Scheme } from '../../scheme/index.ts';
 import { verifyScheme } from '../../verify/index.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
 import { freedomFromNormal } from './linalg.ts';
 import { diagonaliseFixed } from './symmetric-gauge.ts';
 import { nearestRational } from './round.ts';

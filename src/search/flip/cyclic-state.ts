@@ -1,5 +1,5 @@
 import { makeScheme, type Scheme } from '../../scheme/index.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../util/rng.ts';
 import { FactorGroups } from './groups.ts';
 
 /**

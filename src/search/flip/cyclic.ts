@@ -1,6 +1,6 @@
 import type { Scheme } from '../../scheme/index.ts';
 import { verifyScheme } from '../../verify/index.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
 import { CyclicState, type CyclicStateSnapshot } from './cyclic-state.ts';
 import { DescentWalk, type DescentOptions, type DescentSnapshot, type WalkCounters } from './descent.ts';
 

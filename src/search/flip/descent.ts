@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../util/rng.ts';
 
 /**
  * The bookkeeping that every flip-graph walk shares, whatever its states are (plain schemes in

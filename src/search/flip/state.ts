@@ -1,5 +1,5 @@
 import { changeField, formatOf, makeScheme, type Scheme } from '../../scheme/index.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../util/rng.ts';
 import { dependentSubset } from './dependence.ts';
 import { FactorGroups } from './groups.ts';
 

@@ -1,5 +1,5 @@
 import { formatOf, type Scheme } from '../../scheme/index.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../util/rng.ts';
 import { DescentWalk, type DescentOptions, type DescentSnapshot, type WalkCounters } from './descent.ts';
 import { FlipState, naiveTerms, schemeKeys, type FlipStateSnapshot, type Format } from './state.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/search/rng.ts';
+import { Rng } from '../../../src/util/rng.ts';
 import { alsHalfStep, alsRun, alsWork } from '../../../src/search/als/als.ts';
 import { lmRun } from '../../../src/search/als/lm.ts';
 import { cholesky, cholSolve } from '../../../src/search/als/linalg.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/search/rng.ts';
+import { Rng } from '../../../src/util/rng.ts';
 import { strassen } from '../../../src/library/builtin.ts';
 import { verifyScheme } from '../../../src/verify/index.ts';
 import { lmRun } from '../../../src/search/als/lm.ts';

@@ -4,7 +4,7 @@ import { symNormal, symProblem, symResidual, type SymProblem } from '../../../sr
 import { diagonaliseFixed } from '../../../src/search/als/symmetric-gauge.ts';
 import { cyclicInvariance } from '../../../src/search/flip/cyclic-check.ts';
 import { Fraction } from '../../../src/field/index.ts';
-import { Rng } from '../../../src/search/rng.ts';
+import { Rng } from '../../../src/util/rng.ts';
 import { verifyScheme } from '../../../src/verify/index.ts';
 
 /** The naive algorithm as parameters: orbits of (E_ij, E_jk, E_ki), fixed E_ii. */

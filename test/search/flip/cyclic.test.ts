@@ -4,7 +4,7 @@ import type { Scheme } from '../../../src/scheme/index.ts';
 import { CyclicWalker, cyclicSearch, type CyclicSnapshot } from '../../../src/search/flip/cyclic.ts';
 import { cyclicInvariance } from '../../../src/search/flip/cyclic-check.ts';
 import { CyclicState, transposeBits } from '../../../src/search/flip/cyclic-state.ts';
-import { Rng } from '../../../src/search/rng.ts';
+import { Rng } from '../../../src/util/rng.ts';
 import { verifyScheme } from '../../../src/verify/index.ts';
 import { tensorOf } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DescentWalk, type DescentOptions, type DescentState, type WalkCounters } from '../../../src/search/flip/descent.ts';
-import { Rng } from '../../../src/search/rng.ts';
+import { Rng } from '../../../src/util/rng.ts';
 
 /** A toy state: only a rank; a flip reduces it with probability 1/50 (never below 1). */
 class Toy implements DescentState<number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { laderman, naive, strassen } from '../../../src/library/builtin.ts';
 import { changeField, joinMatmul, kron, type Scheme } from '../../../src/scheme/index.ts';
-import { Rng } from '../../../src/search/rng.ts';
+import { Rng } from '../../../src/util/rng.ts';
 import { FlipState, naiveTerms, schemeKeys, type Format } from '../../../src/search/flip/state.ts';
 import { FlipWalker } from '../../../src/search/flip/walk.ts';
 import { verifyScheme } from '../../../src/verify/index.ts';

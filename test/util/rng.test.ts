@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/search/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 describe('Rng', () => {
   it('repeats from a seed and from a saved state', () => {
