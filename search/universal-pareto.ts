@@ -26,7 +26,9 @@ import { lowerBound } from '../src/universal/bounds.ts';
 import { conditioningMarkdown, paretoMarkdown, paretoSvg, type ConditioningRow, type ParetoEntry } from '../src/universal/report.ts';
 import { lowPrecisionMeta } from '../src/universal/condition.ts';
 import { universalSearch } from '../src/universal/search.ts';
-import { certifiedError, padRational, schemeFactors, floatScheme, resizeFactors } from '../src/universal/tile.ts';
+import { certifiedError, padRational } from '../src/universal/tile.ts';
+import { floatScheme, schemeFactors } from '../src/cp/convert.ts';
+import { resizeFactors } from '../src/cp/factors.ts';
 import type { Fraction } from '../src/field/index.ts';
 import { maxAbsCoefficient, type Scheme } from '../src/scheme/index.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
@@ -178,7 +180,7 @@ function monotone(dir: string, sub: string): void {
   for (const e of list) {
     if (prev && prev.error < e.error - 1e-12) {
       const s = parseSchemeJson(readFileSync(join(ROOT, prev.file), 'utf8'));
-      const padded = s.fieldTag === 'R' ? floatScheme(t, resizeFactors(schemeFactors(s), t * t, e.r), s.meta) : padRational(s as Scheme<Fraction>, e.r);
+      const padded = s.fieldTag === 'R' ? floatScheme([t, t, t], resizeFactors(schemeFactors(s), t * t, e.r), s.meta) : padRational(s as Scheme<Fraction>, e.r);
       const cert = certifiedError(padded as Scheme<unknown>);
       const file = resultFile(dir, sub, e.r);
       writeFileAtomic(file, schemeToJson({ ...padded, meta: { ...padded.meta, source: `${prev.file} (rank ${prev.r}) padded with ${e.r - prev.r} zero product(s)` } } as Scheme<unknown>));

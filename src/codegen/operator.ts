@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { changeField, formatOf, rank, schemeName, SchemeError, type Scheme } from '../scheme/index.ts';
+import { encodersFromScheme, rowsOf } from '../cp/convert.ts';
+import { formatOf, schemeName, SchemeError, type Scheme } from '../scheme/index.ts';
 import { verifyScheme } from '../verify/index.ts';
 
 /**
  * What every code generator needs from a scheme for <t,t,t>: the STL operator's coefficients as
  * float64 (E_X = U, E_W = V, D = Wᵀ; vec is row-major inside a t×t tile) and a few facts to print
- * in the generated file's header. Kept here, not taken from src/stl, so that codegen's input checks
- * and messages stay its own.
+ * in the generated file's header. The checks and messages are codegen's own; the coefficients come
+ * from the one Scheme → STL encoders conversion (src/cp/convert.ts).
  */
 export interface CodegenOperator {
   readonly t: number;
@@ -38,12 +39,10 @@ export function codegenOperator(s: Scheme<unknown>, tile: number): CodegenOperat
   if (s.field.characteristic !== 0n) {
     throw new SchemeError(`a scheme over ${s.field.name} computes the product only modulo ${s.field.characteristic}; codegen needs real coefficients (lift it first)`);
   }
-  const f = changeField<unknown, number>(s, 'R');
-  const t = n, t2 = t * t, r = rank(s);
+  const enc = encodersFromScheme(s);
+  const t = n, t2 = t * t, r = enc.r;
   if (r < 1) throw new SchemeError('the scheme has no products');
-  const EX = f.U.map((row) => [...row]);
-  const EW = f.V.map((row) => [...row]);
-  const D = Array.from({ length: t2 }, (_, q) => f.W.map((row) => row[q]));
+  const EX = rowsOf(enc.EX, r, t2), EW = rowsOf(enc.EW, r, t2), D = rowsOf(enc.D, t2, r);
   for (const M of [EX, EW, D]) for (const row of M) for (const x of row) {
     if (!Number.isFinite(x)) throw new SchemeError(`coefficient ${x} is not a finite number`);
   }

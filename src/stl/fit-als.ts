@@ -1,11 +1,11 @@
-import { cholesky, cholSolve } from '../search/als/linalg.ts';
-import type { Factors } from '../search/als/problem.ts';
-import type { StlEncoders } from './operator.ts';
+import type { Factors } from '../cp/factors.ts';
+import { cholesky, cholSolve } from '../cp/linalg.ts';
+import { balance } from '../cp/problem.ts';
 import { crossTerms, decoderGram, gramOfClass, probes, type TileMoments } from './fit-moments.ts';
 
 /**
  * The three exact least-squares steps of data-aware ALS, all on tile moments (fit-moments.ts).
- * Factors are rows per product: U = E_X, V = E_W (r×n), W = Dᵀ (r×n), n = t².
+ * Factors are rows per product: U = E_X, V = E_W (r×n), W = Dᵀ (r×n), n = t² (cp/convert.ts).
  *
  * With the moments scaled by 1/‖XW‖², the objective is the empirical error plus a ridge,
  *
@@ -21,22 +21,6 @@ import { crossTerms, decoderGram, gramOfClass, probes, type TileMoments } from '
  *  - V: the same with the roles of p and q exchanged.
  * Each step minimises f exactly in its block, so f never increases over a sweep.
  */
-/** E_X, E_W and the decoder as factor rows, one per product: U = E_X, V = E_W, W = Dᵀ (r×t²). */
-export type Factors3 = Factors;
-
-/** STL encoders (D is t²×r) as factor rows (W = Dᵀ), copied. */
-export function factorsOfEncoders(enc: StlEncoders, r: number): Factors3 {
-  const n = enc.t * enc.t, Dr = new Float64Array(r * n);
-  for (let g = 0; g < n; g++) for (let l = 0; l < r; l++) Dr[l * n + g] = enc.D[g * r + l];
-  return { U: enc.EX.slice(), V: enc.EW.slice(), W: Dr };
-}
-
-/** Factor rows back to STL encoders, copied. */
-export function encodersOfFactors(F: Factors3, t: number, r: number): StlEncoders & { r: number } {
-  const n = t * t, D = new Float64Array(n * r);
-  for (let g = 0; g < n; g++) for (let l = 0; l < r; l++) D[g * r + l] = F.W[l * n + g];
-  return { t, r, EX: F.U.slice(), EW: F.V.slice(), D };
-}
 
 /** Relative diagonal added when a normal matrix is not numerically positive definite. */
 const JITTER = [1e-13, 1e-11, 1e-9, 1e-7, 1e-5];
@@ -55,7 +39,7 @@ function factorSpd(A: Float64Array, d: number, lambda: number): Float64Array | n
 }
 
 /** Optimal decoder for the current encoders (in place); false if a system stayed singular. */
-export function decoderStep(m: TileMoments, F: Factors3, r: number, lambda: number): boolean {
+export function decoderStep(m: TileMoments, F: Factors, r: number, lambda: number): boolean {
   const { n } = m;
   const phi = probes(F.U, F.V, r, n);
   const Gs = m.classes.map((c) => gramOfClass(c.S, phi, r, n * n));
@@ -91,7 +75,7 @@ export function decoderStep(m: TileMoments, F: Factors3, r: number, lambda: numb
  * Optimal E_X (mode 'U') or E_W (mode 'V') for the other two factors, in place; false (and the
  * factor untouched) if the system stayed singular.
  */
-export function encoderStep(m: TileMoments, F: Factors3, r: number, mode: 'U' | 'V', lambda: number): boolean {
+export function encoderStep(m: TileMoments, F: Factors, r: number, mode: 'U' | 'V', lambda: number): boolean {
   const { n } = m;
   const n2 = n * n, n3 = n2 * n, d = r * n;
   const own = mode === 'U' ? F.U : F.V, other = mode === 'U' ? F.V : F.U;
@@ -166,7 +150,8 @@ function contractOther(S: Float64Array, other: Float64Array, r: number, n: numbe
  * or over u and d alone when E_W is fixed. Keeps the normal matrices well conditioned and, with a
  * ridge, lowers λ(‖U‖² + ‖V‖² + ‖D‖²) for the same operator (AM–GM).
  */
-export function balance3(F: Factors3, r: number, n: number, fixedV: boolean): void {
+export function balance3(F: Factors, r: number, n: number, fixedV: boolean): void {
+  if (!fixedV) return balance({ a: n, b: n, c: n, r }, F);
   const norm = (X: Float64Array, l: number) => {
     let s = 0;
     for (let x = 0; x < n; x++) s += X[l * n + x] ** 2;
@@ -176,22 +161,15 @@ export function balance3(F: Factors3, r: number, n: number, fixedV: boolean): vo
     for (let x = 0; x < n; x++) X[l * n + x] *= f;
   };
   for (let l = 0; l < r; l++) {
-    const nu = norm(F.U, l), nv = norm(F.V, l), nd = norm(F.W, l);
-    if (nu === 0 || nd === 0 || (!fixedV && nv === 0)) continue;
-    if (fixedV) {
-      const g = Math.sqrt(nu * nd);
-      scale(F.U, l, g / nu);
-      scale(F.W, l, g / nd);
-    } else {
-      const g = Math.cbrt(nu * nv * nd);
-      scale(F.U, l, g / nu);
-      scale(F.V, l, g / nv);
-      scale(F.W, l, g / nd);
-    }
+    const nu = norm(F.U, l), nd = norm(F.W, l);
+    if (nu === 0 || nd === 0) continue;
+    const g = Math.sqrt(nu * nd);
+    scale(F.U, l, g / nu);
+    scale(F.W, l, g / nd);
   }
 }
 
-export function normSq3(F: Factors3): number {
+export function normSq3(F: Factors): number {
   let s = 0;
   for (const X of [F.U, F.V, F.W]) for (let i = 0; i < X.length; i++) s += X[i] * X[i];
   return s;

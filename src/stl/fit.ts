@@ -1,12 +1,12 @@
-import { R } from '../field/index.ts';
-import { makeScheme, type Scheme, type SchemeMeta } from '../scheme/index.ts';
-import { copyFactors, copyFactorsInto, extrapolateFactors } from '../search/als/problem.ts';
+import type { Scheme, SchemeMeta } from '../scheme/index.ts';
+import { encodersFromScheme, encodersOfFactors, encodersToScheme, factorsOfEncoders, type StlEncoders } from '../cp/convert.ts';
+import { copyFactors, extrapolate, type Factors } from '../cp/factors.ts';
 import { Rng } from '../util/rng.ts';
 import { isotropicError, type IsotropicError } from './error.ts';
-import { balance3, decoderStep, encodersOfFactors, encoderStep, factorsOfEncoders, normSq3, type Factors3 } from './fit-als.ts';
+import { balance3, decoderStep, encoderStep, normSq3 } from './fit-als.ts';
 import { momentLoss, scaleMoments, tileMoments, type TileMoments } from './fit-moments.ts';
 import { matmul, relErrorSq, ShapeError, type Matrix } from './matrix.ts';
-import { encodersFromScheme, stl, stlRank, type StlEncoders } from './operator.ts';
+import { stl, stlRank } from './operator.ts';
 import { tilesAlong } from './tiles.ts';
 
 /**
@@ -122,7 +122,7 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
   const raw = tileMoments(X, W, t, split.train);
   if (!(raw.zz > 0)) throw new ShapeError('XW is zero on the training rows: the relative error is undefined there');
   const m: TileMoments = scaleMoments(raw, raw.zz);
-  const objective = (F: Factors3) => momentLoss(m, F.U, F.V, F.W, r) + (lambda > 0 ? lambda * normSq3(F) : 0);
+  const objective = (F: Factors) => momentLoss(m, F.U, F.V, F.W, r) + (lambda > 0 ? lambda * normSq3(F) : 0);
 
   const F = factorsOfEncoders(start, r);
   balance3(F, r, n, fixedW);
@@ -134,7 +134,7 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
   history.push(momentLoss(m, F.U, F.V, F.W, r));
   if (cur < bestObj) (best = copyFactors(F)), (bestObj = cur);
   const maxSweeps = opts.sweeps ?? 100, stall = opts.stall ?? 1e-7, window = opts.window ?? 10;
-  const deadline = opts.deadline ?? Infinity, extrapolate = opts.extrapolate ?? true;
+  const deadline = opts.deadline ?? Infinity, withLineSearch = opts.extrapolate ?? true;
   let stopped: FitResult['stopped'] = 'sweeps', it = 0;
   const bests: number[] = [bestObj];
   for (; it < maxSweeps; it++) {
@@ -148,15 +148,7 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
     decoderStep(m, F, r, lambda);
     balance3(F, r, n, fixedW);
     cur = objective(F);
-    if (extrapolate && it >= 1) {
-      const s = Math.cbrt(it + 1);
-      const G = extrapolateFactors(prev, F, s);
-      const eG = objective(G);
-      if (eG < cur) {
-        copyFactorsInto(F, G);
-        cur = eG;
-      }
-    }
+    if (withLineSearch && it >= 1) cur = extrapolate(prev, F, it, objective, cur);
     if (!Number.isFinite(cur)) break;
     if (cur < bestObj) (best = copyFactors(F)), (bestObj = cur);
     history.push(lambda > 0 ? momentLoss(m, F.U, F.V, F.W, r) : cur);
@@ -190,14 +182,6 @@ export function fitEncoders(start: StlEncoders, X: Matrix, W: Matrix, opts: FitO
     return { enc: s, before, after, split, sweeps: it, stopped, history, ms: performance.now() - t0 };
   }
   return { enc, before, after, split, sweeps: it, stopped, history, ms: performance.now() - t0 };
-}
-
-/** Encoders as a float scheme for <t,t,t>: U = E_X, V = E_W, W = Dᵀ. */
-export function encodersToScheme(enc: StlEncoders, meta: SchemeMeta = {}): Scheme<number> {
-  const r = stlRank(enc), n = enc.t * enc.t, t = enc.t;
-  const rows = (X: Float64Array) => Array.from({ length: r }, (_, l) => Array.from(X.subarray(l * n, (l + 1) * n)));
-  const W = Array.from({ length: r }, (_, l) => Array.from({ length: n }, (_, g) => enc.D[g * r + l]));
-  return makeScheme({ field: R, fieldTag: 'R', target: { kind: 'matmul', format: [t, t, t] }, U: rows(enc.EX), V: rows(enc.EW), W, meta });
 }
 
 export interface SchemeFit extends FitResult {

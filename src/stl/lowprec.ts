@@ -1,6 +1,7 @@
-import { schemeNormSq, type Factors } from '../search/als/problem.ts';
+import { encodersFromScheme, factorsOfEncoders, type StlEncoders } from '../cp/convert.ts';
+import { schemeNormSq, type Factors } from '../cp/factors.ts';
 import { gaussianMatrix, relErrorSq, type Matrix } from './matrix.ts';
-import { encodersFromScheme, stlRank, type StlEncoders } from './operator.ts';
+import { stlRank } from './operator.ts';
 import { batchedMatmul, decodeTiles, encodeTiles } from './tiles.ts';
 import type { Scheme } from '../scheme/index.ts';
 
@@ -161,12 +162,10 @@ export function kappaOfFactors(F: Factors, r: number, a: number, b: number, c: n
   return hat <= 0 ? Infinity : Math.sqrt(sum / hat);
 }
 
-/** E_X, E_W, D of STL as flat factors (D is t²×r, W of a scheme is its transpose). */
+/** E_X, E_W, D of STL as flat factors (W = Dᵀ), with r (checked) and d = t². */
 function encFactors(enc: StlEncoders): { F: Factors; r: number; d: number } {
-  const r = stlRank(enc), d = enc.t * enc.t;
-  const W = new Float64Array(r * d);
-  for (let q = 0; q < d; q++) for (let l = 0; l < r; l++) W[l * d + q] = enc.D[q * r + l];
-  return { F: { U: enc.EX, V: enc.EW, W }, r, d };
+  const r = stlRank(enc);
+  return { F: factorsOfEncoders(enc, r), r, d: enc.t * enc.t };
 }
 
 /** κ of a <t,t,t> scheme or of STL encoders (see the module comment). */

@@ -1,17 +1,13 @@
-import { changeField, formatOf, rank, SchemeError, type Scheme } from '../scheme/index.ts';
+import type { StlEncoders } from '../cp/convert.ts';
 import { ShapeError, type Matrix } from './matrix.ts';
 import { batchedMatmul, decodeTiles, encodeTiles } from './tiles.ts';
 
 /**
  * The Strassen-Tile operator STL(t, r, E_X, E_W, D) of stl.md, float64 reference implementation.
- * E_X, E_W are r×t² and D is t²×r, all row-major Float64Arrays.
+ * E_X, E_W are r×t² and D is t²×r, all row-major Float64Arrays; the type and its conversions from
+ * and to schemes live in src/cp/convert.ts, below the STL layer, and are re-exported here.
  */
-export interface StlEncoders {
-  readonly t: number;
-  readonly EX: Float64Array;
-  readonly EW: Float64Array;
-  readonly D: Float64Array;
-}
+export { encodersFromScheme, encodersToScheme, type StlEncoders } from '../cp/convert.ts';
 
 /** r from the encoder sizes, after checking that E_X, E_W, D agree with each other and with t. */
 export function stlRank(enc: StlEncoders): number {
@@ -23,26 +19,6 @@ export function stlRank(enc: StlEncoders): number {
   if (EW.length !== r * t2) throw new ShapeError(`E_W has ${EW.length} entries, expected r·t² = ${r * t2}`);
   if (D.length !== t2 * r) throw new ShapeError(`D has ${D.length} entries, expected t²·r = ${t2 * r}`);
   return r;
-}
-
-/**
- * A scheme for <t,t,t> as STL encoders: E_X = U, E_W = V, D = Wᵀ (rows of U, V, W are products).
- * Exact coefficients (Z, Q, C with real values) become the nearest floats; Z_p schemes are refused,
- * since their coefficients are residues and compute the product only modulo p.
- */
-export function encodersFromScheme(s: Scheme<unknown>): StlEncoders & { r: number } {
-  const [n, m, p] = formatOf(s);
-  if (n !== m || m !== p) throw new SchemeError(`STL needs a scheme for <t,t,t>, got <${n},${m},${p}>`);
-  if (s.field.characteristic !== 0n) throw new SchemeError(`a scheme over ${s.field.name} computes the product only modulo ${s.field.characteristic}; STL needs real coefficients`);
-  const f = changeField<unknown, number>(s, 'R');
-  const t = n, t2 = t * t, r = rank(s);
-  const EX = new Float64Array(r * t2), EW = new Float64Array(r * t2), D = new Float64Array(t2 * r);
-  for (let l = 0; l < r; l++) for (let q = 0; q < t2; q++) {
-    EX[l * t2 + q] = f.U[l][q];
-    EW[l * t2 + q] = f.V[l][q];
-    D[q * r + l] = f.W[l][q];
-  }
-  return { t, r, EX, EW, D };
 }
 
 /** Ŵ: the r grids (each ⌈N/t⌉×⌈P/t⌉) of encoded weight tiles, computed once, offline. */

@@ -1,6 +1,6 @@
-import { alsWork, mttkrp, type AlsWork } from '../search/als/als.ts';
-import { cholesky, cholSolve, gramRows } from '../search/als/linalg.ts';
-import { balance, copyFactors, copyFactorsInto, extrapolateFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { alsHalfStep, alsWork, scaledRidge } from '../cp/als.ts';
+import { copyFactors, copyFactorsInto, extrapolate, type Factors } from '../cp/factors.ts';
+import { balance, type CpProblem } from '../cp/problem.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { kappa, kappaOfFactors, predictedRoundingError, productWeights } from '../stl/lowprec.ts';
 import { floatError, gramError } from './tile.ts';
@@ -14,7 +14,7 @@ import { floatError, gramError } from './tile.ts';
  *     f = ‖T − T̂‖² + μ·Σ_l ‖u_l‖²‖v_l‖²‖w_l‖².
  * With V, W fixed the penalty is a ridge on u_l with weight μ‖v_l‖²‖w_l‖², which is μ times the
  * diagonal of the ALS normal matrix (VVᵀ)∘(WWᵀ): each half-step solves (G + μ·diag G)x = m, as
- * cheap as plain ALS, and minimises f exactly in its mode. The penalty is invariant under rescaling
+ * cheap as plain ALS, and minimises f exactly in its mode (cp/als.ts, scaledRidge). The penalty is invariant under rescaling
  * a product's factors (so is κ), hence balancing never changes f.
  *
  * With a bound κ ≤ K, μ adapts like the λ of the coefficient bound in refine.ts: it grows while the
@@ -62,38 +62,6 @@ export function conditionPenalty(P: CpProblem, F: Factors): number {
 }
 
 /**
- * One half-step: X ← argmin ‖T − [[U,V,W]]‖² + μ Σ_l ‖x_l‖²‖y_l‖²‖z_l‖² + λ‖X‖² for the mode.
- */
-export function conditionedHalfStep(P: CpProblem, F: Factors, mode: 0 | 1 | 2, mu: number, lambda: number, w: AlsWork): boolean {
-  const { r } = P;
-  const dims = [P.a, P.b, P.c];
-  const X = [F.U, F.V, F.W];
-  const [m1, m2] = mode === 0 ? [1, 2] : mode === 1 ? [0, 2] : [0, 1];
-  const build = (ridge: number) => {
-    gramRows(X[m1], r, dims[m1], w.G);
-    gramRows(X[m2], r, dims[m2], w.G2);
-    for (let i = 0; i < r * r; i++) w.G[i] *= w.G2[i];
-    for (let l = 0; l < r; l++) w.G[l * r + l] += mu * w.G[l * r + l] + lambda + ridge;
-  };
-  build(0);
-  if (!cholesky(w.G, r)) {
-    build(0);
-    let tr = 0;
-    for (let l = 0; l < r; l++) tr += w.G[l * r + l];
-    build(1e-12 * (1 + tr / r));
-    if (!cholesky(w.G, r)) return false;
-  }
-  mttkrp(P, F, mode, w.M);
-  const d = dims[mode], Xm = X[mode];
-  for (let k = 0; k < d; k++) {
-    for (let l = 0; l < r; l++) w.rhs[l] = w.M[l * d + k];
-    cholSolve(w.G, r, w.rhs);
-    for (let l = 0; l < r; l++) Xm[l * d + k] = w.rhs[l];
-  }
-  return true;
-}
-
-/**
  * ALS on f with μ adapted to the bound κ ≤ maxKappa (and the coefficient bound, when given),
  * extrapolation accepted when it lowers f. Returns the best point within the bounds by isotropic
  * error, balanced; never worse than an acceptable start.
@@ -118,13 +86,11 @@ export function refineConditioned(P: CpProblem, F: Factors, opts: ConditionOptio
   for (; it < maxSweeps; it++) {
     if ((it & 7) === 7 && performance.now() > deadline) break;
     copyFactorsInto(prev, F);
-    for (const mode of [0, 1, 2] as const) conditionedHalfStep(P, F, mode, mu, lambda, w);
+    // X ← argmin ‖T − [[U,V,W]]‖² + μ Σ_l ‖x_l‖²‖y_l‖²‖z_l‖² + λ‖X‖² in each mode.
+    const reg = scaledRidge(mu, lambda);
+    for (const mode of [0, 1, 2] as const) alsHalfStep(P, F, mode, reg, w);
     if (it % 10 === 9) balance(P, F);
-    if (it >= 2) {
-      const fF = obj(F);
-      const G = extrapolateFactors(prev, F, Math.cbrt(it + 1));
-      if (obj(G) < fF) copyFactorsInto(F, G);
-    }
+    if (it >= 2) extrapolate(prev, F, it, obj);
     const cur = gramError(P, F);
     if (!Number.isFinite(cur)) break;
     const k = factorKappa(P, F), cOk = coefOk(F);

@@ -13,6 +13,6 @@ export { groupStarts, GROUPS } from './group-starts.ts';
 export { refine, type RefineOptions } from './refine.ts';
 export { roundToRational, type RoundedScheme } from './rational.ts';
 export { exactDecoder, solveRational } from './exactls.ts';
-export { tileProblem, floatError, gramError, floatScheme, rationalScheme, schemeFactors, exactError, certifiedError } from './tile.ts';
+export { tileProblem, floatError, gramError, rationalScheme, exactError, certifiedError } from './tile.ts';
 export { paretoMarkdown, paretoSvg, conditioningMarkdown, REFERENCE_T4, type ParetoEntry, type ConditioningRow } from './report.ts';
-export { refineConditioned, conditionedHalfStep, conditionPenalty, factorKappa, lowPrecisionMeta, type ConditionOptions, type ConditionResult, type LowPrecisionMeta } from './condition.ts';
+export { refineConditioned, conditionPenalty, factorKappa, lowPrecisionMeta, type ConditionOptions, type ConditionResult, type LowPrecisionMeta } from './condition.ts';

@@ -1,8 +1,9 @@
 import { Fraction, Q } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
-import { nearestRational, normaliseTerms, sparsify } from '../search/als/round.ts';
-import { lmRun } from '../search/als/lm.ts';
-import { copyFactors, denseProblem, residual, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { copyFactors, type Factors } from '../cp/factors.ts';
+import { lmRun } from '../cp/lm.ts';
+import { denseProblem, residual, type CpProblem } from '../cp/problem.ts';
+import { nearestRational, normaliseTerms, sparsify } from '../cp/round.ts';
 import { exactDecoder } from './exactls.ts';
 import { fitDecoder } from './truncate.ts';
 import { exactError, floatError, rationalScheme } from './tile.ts';
@@ -16,7 +17,7 @@ import { exactError, floatError, rationalScheme } from './tile.ts';
  *  2. encoders rounded that way, decoder re-solved by least squares exactly over Q (the decoder
  *     of a local minimum is that least-squares solution, rational when the encoders are);
  *  3. for small problems, pinning: fix coordinates near 0, ±1, ±2, ±½ one batch at a time while
- *     Levenberg–Marquardt keeps the error at its value (the sparsification of search/als/round.ts
+ *     Levenberg–Marquardt keeps the error at its value (the sparsification of cp/round.ts
  *     with the minimum as tolerance), then 1 and 2 again. A local minimum lies on an orbit of the
  *     GL(t)³ symmetry, and a generic point of the orbit has no rational coordinates; pinning walks
  *     along it to a simple one.
@@ -59,7 +60,7 @@ export function roundToRational(P: CpProblem, F0: Factors, floatErr: number, opt
  * Many minima leave a residual T̂ − T that is a simple pattern (e.g. minus k unit terms: e = k/t³).
  * Then the point is an approximate *exact* decomposition of T' = T + pattern, a problem on which
  * Levenberg–Marquardt converges quadratically and the exact-scheme sparsification of
- * search/als/round.ts applies; its rational points have error ‖pattern‖²/t³ against T.
+ * cp/round.ts applies; its rational points have error ‖pattern‖²/t³ against T.
  */
 function residualPattern(P: CpProblem, F: Factors, floatErr: number, tol: number, deadline: number, source?: string): RoundedScheme | null {
   const e = new Float64Array(P.dense.length);

@@ -1,6 +1,7 @@
-import { alsHalfStep, alsWork } from '../search/als/als.ts';
-import { lmRun } from '../search/als/lm.ts';
-import { balance, copyFactors, copyFactorsInto, extrapolateFactors, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { alsHalfStep, alsWork, ridge } from '../cp/als.ts';
+import { copyFactors, copyFactorsInto, extrapolate, type Factors } from '../cp/factors.ts';
+import { lmRun } from '../cp/lm.ts';
+import { balance, type CpProblem } from '../cp/problem.ts';
 import { refineConditioned } from './condition.ts';
 import { floatError, gramError } from './tile.ts';
 
@@ -95,20 +96,13 @@ export function refine(P: CpProblem, F: Factors, opts: RefineOptions = {}): Refi
   for (; it < maxSweeps; it++) {
     if ((it & 7) === 7 && performance.now() > deadline) break;
     copyFactorsInto(prev, F);
-    for (const mode of [0, 1, 2] as const) alsHalfStep(P, F, mode, lambda, 0, w);
+    const reg = ridge(lambda, 0);
+    for (const mode of [0, 1, 2] as const) alsHalfStep(P, F, mode, reg, w);
     if (bounded) lambda = ok(F) ? lambda * decay : Math.min(1, Math.max(2 * lambda, 1e-6));
     else lambda = lambda * decay < 1e-12 ? 0 : lambda * decay;
     if (it % 10 === 9) balance(P, F);
     cur = gramError(P, F);
-    if (it >= 2) {
-      const s = Math.cbrt(it + 1);
-      const G = extrapolateFactors(prev, F, s);
-      const eG = gramError(P, G);
-      if (eG < cur) {
-        copyFactorsInto(F, G);
-        cur = eG;
-      }
-    }
+    if (it >= 2) cur = extrapolate(prev, F, it, (G) => gramError(P, G), cur);
     if (!Number.isFinite(cur)) break;
     if (cur < bestErr && ok(F)) {
       bestErr = cur;

@@ -1,14 +1,16 @@
 import type { Fraction } from '../field/index.ts';
 import { isRationalScheme, maxAbsCoefficient, type Scheme } from '../scheme/index.ts';
-import { lmRun } from '../search/als/lm.ts';
-import { balance, copyFactors, randomFactors, type Factors } from '../search/als/problem.ts';
+import { floatScheme, schemeFactors } from '../cp/convert.ts';
+import { copyFactors, resizeFactors, type Factors } from '../cp/factors.ts';
+import { lmRun } from '../cp/lm.ts';
+import { balance, randomFactors } from '../cp/problem.ts';
 import { Rng } from '../util/rng.ts';
 import { kappa } from '../stl/lowprec.ts';
 import { lowerBound, type LowerBound } from './bounds.ts';
 import { roundToRational } from './rational.ts';
 import { refine } from './refine.ts';
 import { FAMILIES, randomTruncation, structuredStarts, truncationSources, type Family, type Start } from './starts.ts';
-import { exactError, floatError, floatScheme, resizeFactors, schemeFactors, tileProblem } from './tile.ts';
+import { exactError, floatError, tileProblem } from './tile.ts';
 
 /**
  * Universal encoders: for (t, r), the least isotropic error of a rank-r scheme for <t,t,t> we can
@@ -181,7 +183,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
     } else {
       // Equal factor norms per product: the same tensor, better behaved in low precision.
       balance(P, b.F);
-      out = { family: b.family, label: b.label, error: floatError(P, b.F), exact: null, how: 'float64 (not rounded)', scheme: floatScheme(t, b.F, { source: `stlkit universal: ${b.family} start (${b.label}), refined by ALS/LM` }) };
+      out = { family: b.family, label: b.label, error: floatError(P, b.F), exact: null, how: 'float64 (not rounded)', scheme: floatScheme([t, t, t], b.F, { source: `stlkit universal: ${b.family} start (${b.label}), refined by ALS/LM` }) };
     }
   } else {
     if (!bounded) throw new Error('no start family produced a start');

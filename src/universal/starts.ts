@@ -1,12 +1,14 @@
 import { Fraction } from '../field/index.ts';
 import { changeBasis, type Scheme } from '../scheme/index.ts';
-import type { CpProblem, Factors } from '../search/als/problem.ts';
+import { schemeFactors } from '../cp/convert.ts';
+import type { Factors } from '../cp/factors.ts';
+import type { CpProblem } from '../cp/problem.ts';
 import { Rng } from '../util/rng.ts';
 import { strassenBlockStarts } from './blocks.ts';
 import { coverPlan, coverTable, describePlan, planScheme } from './cover.ts';
 import { groupStarts } from './group-starts.ts';
 import { fullTileSchemes, subSchemes, type SubScheme } from './subschemes.ts';
-import { exactError, floatError, schemeFactors } from './tile.ts';
+import { exactError, floatError } from './tile.ts';
 import { truncate } from './truncate.ts';
 
 /**

@@ -1,13 +1,13 @@
-import { Fraction, Q, R } from '../field/index.ts';
+import { Fraction, Q } from '../field/index.ts';
 import { makeScheme, type Scheme, type SchemeMeta } from '../scheme/index.ts';
-import { matmulProblem, residualOf, schemeNormSq, type CpProblem, type Factors } from '../search/als/problem.ts';
+import { schemeNormSq, type Factors } from '../cp/factors.ts';
+import { matmulProblem, residualOf, type CpProblem } from '../cp/problem.ts';
 import { verifyScheme } from '../verify/index.ts';
 
 /**
- * The tile tensor T = <t,t,t> and the conversions every start family needs: float factors (rows =
- * products, as in Scheme) ↔ schemes over R or Q, and the isotropic error e = ‖T − T̂‖²/‖T‖²
- * (‖T‖² = t³) computed three ways: densely in float64, from Gram matrices (cheap, for the inner
- * loops), and exactly over Q by the verifier.
+ * The tile tensor T = <t,t,t> and the isotropic error e = ‖T − T̂‖²/‖T‖² (‖T‖² = t³) computed three
+ * ways: densely in float64, from Gram matrices (cheap, for the inner loops), and exactly over Q by
+ * the verifier, for the rational schemes built here. (Float factors ↔ schemes: src/cp/convert.ts.)
  */
 export function tileProblem(t: number, r: number): CpProblem {
   return matmulProblem([t, t, t], r);
@@ -36,35 +36,10 @@ export function gramError(P: CpProblem, F: Factors): number {
   return Math.max(0, (P.tSq - 2 * inner + hat) / P.tSq);
 }
 
-const rowsOf = (X: Float64Array, r: number, d: number) => Array.from({ length: r }, (_, l) => Array.from(X.subarray(l * d, (l + 1) * d)));
-
-/** Float factors as a scheme over R for <t,t,t>. */
-export function floatScheme(t: number, F: Factors, meta: SchemeMeta = {}): Scheme<number> {
-  const d = t * t, r = F.U.length / d;
-  return makeScheme({ field: R, fieldTag: 'R', target: { kind: 'matmul', format: [t, t, t] }, U: rowsOf(F.U, r, d), V: rowsOf(F.V, r, d), W: rowsOf(F.W, r, d), meta });
-}
-
 /** Rational rows as a scheme over Q for <t,t,t> (tag "Z" when every coefficient is an integer). */
 export function rationalScheme(t: number, U: Fraction[][], V: Fraction[][], W: Fraction[][], meta: SchemeMeta = {}): Scheme<Fraction> {
   const integral = [U, V, W].every((M) => M.every((row) => row.every((x) => x.d === 1n)));
   return makeScheme({ field: Q, fieldTag: integral ? 'Z' : 'Q', target: { kind: 'matmul', format: [t, t, t] }, U, V, W, meta });
-}
-
-/** Any scheme with numeric or Fraction coefficients as float factors. */
-export function schemeFactors(s: Scheme<unknown>): Factors {
-  const num = (x: unknown) => (typeof x === 'number' ? x : (x as Fraction).valueOf());
-  const flat = (M: readonly (readonly unknown[])[]) => Float64Array.from(M.flatMap((row) => row.map(num)));
-  return { U: flat(s.U), V: flat(s.V), W: flat(s.W) };
-}
-
-/** Keep the first r products, or append zero products up to r. */
-export function resizeFactors(F: Factors, d: number, r: number): Factors {
-  const fit = (X: Float64Array) => {
-    const out = new Float64Array(r * d);
-    out.set(X.subarray(0, Math.min(X.length, r * d)));
-    return out;
-  };
-  return { U: fit(F.U), V: fit(F.V), W: fit(F.W) };
 }
 
 /** Zero rows appended to a rational scheme's factors (a start with fewer products than r). */

@@ -1,11 +1,13 @@
 import type { Fraction } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
-import { mttkrp } from '../search/als/als.ts';
-import { cholesky, cholSolve, gramRows } from '../search/als/linalg.ts';
-import type { CpProblem, Factors } from '../search/als/problem.ts';
+import { modeGram, mttkrp } from '../cp/als.ts';
+import { schemeFactors } from '../cp/convert.ts';
+import type { Factors } from '../cp/factors.ts';
+import { cholesky, cholSolve } from '../cp/linalg.ts';
+import type { CpProblem } from '../cp/problem.ts';
 import type { Rng } from '../util/rng.ts';
 import { exactDecoder } from './exactls.ts';
-import { rationalScheme, schemeFactors } from './tile.ts';
+import { rationalScheme } from './tile.ts';
 
 /**
  * Truncation of an exact scheme to r products: drop products one at a time and refit the decoder
@@ -71,10 +73,8 @@ function pick(F: Factors, keep: number[], d: number): Factors {
 export function fitDecoder(P: CpProblem, F: Factors): { B: Float64Array; invDiag: Float64Array } {
   const { r, c } = P;
   const G = new Float64Array(r * r), G2 = new Float64Array(r * r), M = new Float64Array(r * c);
-  gramRows(F.U, r, P.a, G);
-  gramRows(F.V, r, P.b, G2);
+  modeGram(P, F, 2, G, G2);
   let tr = 0;
-  for (let i = 0; i < r * r; i++) G[i] *= G2[i];
   for (let l = 0; l < r; l++) tr += G[l * r + l];
   for (let l = 0; l < r; l++) G[l * r + l] += 1e-12 * (tr / Math.max(r, 1) || 1);
   mttkrp(P, F, 2, M);

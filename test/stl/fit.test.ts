@@ -4,9 +4,11 @@ import { loadScheme } from '../../src/formats/registry.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { empiricalError } from '../../src/stl/error.ts';
-import { decoderStep, encodersOfFactors, encoderStep, factorsOfEncoders, normSq3, type Factors3 } from '../../src/stl/fit-als.ts';
+import { encodersOfFactors, factorsOfEncoders } from '../../src/cp/convert.ts';
+import type { Factors } from '../../src/cp/factors.ts';
+import { decoderStep, encoderStep, normSq3 } from '../../src/stl/fit-als.ts';
 import { momentLoss, scaleMoments, tileMoments } from '../../src/stl/fit-moments.ts';
-import { encodersToScheme, fitEncoders, fitScheme, splitTileRows, tileRowsOf } from '../../src/stl/fit.ts';
+import { fitEncoders, fitScheme, splitTileRows, tileRowsOf } from '../../src/stl/fit.ts';
 import { frobeniusSq, gaussianMatrix, matmul, type Matrix } from '../../src/stl/matrix.ts';
 import { encodersFromScheme, type StlEncoders } from '../../src/stl/operator.ts';
 import { ROOT } from '../helpers/shared.ts';
@@ -75,18 +77,18 @@ describe('ALS steps', () => {
   const t = 2, r = enc0.r;
   const raw = tileMoments(X, W, t);
   const m = scaleMoments(raw, raw.zz);
-  const direct = (F: Factors3) => empiricalError(X, W, encodersOfFactors(F, t, r));
-  const perturbed = (F: Factors3, key: keyof Factors3, dir: Float64Array, h: number): Factors3 => {
+  const direct = (F: Factors) => empiricalError(X, W, encodersOfFactors(F, t, r));
+  const perturbed = (F: Factors, key: keyof Factors, dir: Float64Array, h: number): Factors => {
     const G = { U: F.U.slice(), V: F.V.slice(), W: F.W.slice() };
     for (let i = 0; i < dir.length; i++) G[key][i] += h * dir[i];
     return G;
   };
   /** Directional derivative of f + λ‖·‖² along dir: exact by central differences, f being quadratic in one factor. */
-  const slope = (F: Factors3, key: keyof Factors3, dir: Float64Array, lambda: number) => {
-    const f = (G: Factors3) => direct(G) + lambda * normSq3(G);
+  const slope = (F: Factors, key: keyof Factors, dir: Float64Array, lambda: number) => {
+    const f = (G: Factors) => direct(G) + lambda * normSq3(G);
     return (f(perturbed(F, key, dir, 1e-3)) - f(perturbed(F, key, dir, -1e-3))) / 2e-3;
   };
-  const steps: [keyof Factors3, (F: Factors3, lambda: number) => boolean][] = [
+  const steps: [keyof Factors, (F: Factors, lambda: number) => boolean][] = [
     ['W', (F, l) => decoderStep(m, F, r, l)],
     ['U', (F, l) => encoderStep(m, F, r, 'U', l)],
     ['V', (F, l) => encoderStep(m, F, r, 'V', l)],
@@ -190,12 +192,5 @@ describe('fitEncoders', () => {
     expect(norm(ridge.enc)).toBeLessThan(norm(free.enc));
     const again = fitEncoders(startT2, X, W, { sweeps: 10 });
     expect(Array.from(again.enc.D)).toEqual(Array.from(free.enc.D));
-  });
-
-  it('converts encoders to a float scheme and back', () => {
-    const enc = encodersFromScheme(rotatedNaive(3, 11, 4));
-    const back = encodersFromScheme(encodersToScheme(enc, { name: 'x' }));
-    expect([back.t, back.r]).toEqual([3, 11]);
-    for (const k of ['EX', 'EW', 'D'] as const) expect(Array.from(back[k])).toEqual(Array.from(enc[k]));
   });
 });

@@ -19,16 +19,6 @@ describe('STL operator', () => {
     }
   });
 
-  it('maps U, V, W to E_X = U, E_W = V, D = Wᵀ', () => {
-    const s = builtinScheme('strassen');
-    const enc = encodersFromScheme(s);
-    expect([enc.t, enc.r]).toEqual([2, 7]);
-    expect(Array.from(enc.EX.subarray(0, 4))).toEqual([1, 0, 0, 1]);
-    expect(Array.from(enc.EW.subarray(4, 8))).toEqual(s.V[1].map(Number));
-    // D[q][l] = W[l][q]: column 2 of D is row 2 of W.
-    expect([0, 1, 2, 3].map((q) => enc.D[q * 7 + 2])).toEqual(s.W[2].map(Number));
-  });
-
   it('applies stored encoded weights to many X (encode W once)', () => {
     const enc = encodersFromScheme(builtinScheme('strassen2'));
     const W = gaussianMatrix(10, 6, 5);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Fraction } from '../../src/field/index.ts';
+import { schemeFactors } from '../../src/cp/convert.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
 import { Rng } from '../../src/util/rng.ts';
@@ -7,7 +8,7 @@ import { coverPlan, coverTable, planScheme } from '../../src/universal/cover.ts'
 import { exactDecoder, solveRational } from '../../src/universal/exactls.ts';
 import { roundToRational } from '../../src/universal/rational.ts';
 import { subSchemes } from '../../src/universal/subschemes.ts';
-import { certifiedError, exactError, floatError, schemeFactors, tileProblem } from '../../src/universal/tile.ts';
+import { certifiedError, exactError, floatError, tileProblem } from '../../src/universal/tile.ts';
 import { truncate } from '../../src/universal/truncate.ts';
 
 describe('exact least squares', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { schemeToJson } from '../../src/formats/json.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
-import { copyFactors, randomFactors } from '../../src/search/als/problem.ts';
+import { copyFactors } from '../../src/cp/factors.ts';
+import { randomFactors } from '../../src/cp/problem.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { refine } from '../../src/universal/refine.ts';
 import { universalSearch } from '../../src/universal/search.ts';

@@ -1,10 +1,12 @@
-import { R, type Fraction } from '../../field/index.ts';
-import { makeScheme, type Scheme } from '../../scheme/index.ts';
+import type { Fraction } from '../../field/index.ts';
+import type { Scheme } from '../../scheme/index.ts';
+import { alsSweeps } from '../../cp/als.ts';
+import { floatScheme } from '../../cp/convert.ts';
+import { copyFactors, type Factors } from '../../cp/factors.ts';
+import { lmRun, type LmResult } from '../../cp/lm.ts';
+import { matmulProblem, randomFactors, residualOf, type CpProblem } from '../../cp/problem.ts';
+import { roundScheme } from '../../cp/round.ts';
 import { Rng } from '../../util/rng.ts';
-import { alsSweeps } from './als.ts';
-import { lmRun, type LmResult } from './lm.ts';
-import { copyFactors, matmulProblem, randomFactors, residualOf, type CpProblem, type Factors } from './problem.ts';
-import { roundScheme } from './round.ts';
 
 /**
  * Numerical search for exact <n,m,p> schemes of rank r: seeded random restarts, each
@@ -14,7 +16,7 @@ import { roundScheme } from './round.ts';
  *      geometrically and a proximal term; method 'lm': Levenberg–Marquardt holding λ fixed until
  *      the penalised cost stalls, then letting it decay (more starts succeed, each costs ~8× more);
  *   2. Levenberg–Marquardt without penalty, which polishes a near-solution to ‖T − T̂‖² ≈ 1e-28;
- *   3. sparsification and rational rounding (round.ts), accepted only if it verifies exactly.
+ *   3. sparsification and rational rounding (cp/round.ts), accepted only if it verifies exactly.
  * Restart k draws its start from its own seed, derived from `seed`, so a run is deterministic:
  * the time limit can only cut the sequence of restarts short (or a restart in progress).
  */
@@ -60,6 +62,9 @@ export interface AlsSearchResult {
   ms: number;
 }
 
+/** The source recorded in the scheme of the best float decomposition. */
+const FLOAT_SOURCE = 'stlkit ALS/LM numerical search (float, not rounded)';
+
 /** ‖T − T̂‖² below which a float decomposition is treated as exact and handed to rounding. */
 const EXACT_TOL = 1e-20;
 
@@ -94,12 +99,12 @@ export function alsSearch(opts: AlsSearchOptions): AlsSearchResult {
     opts.onProgress?.({ restarts, ms, bestResidual: best.residual, last: { restart: k, residual: run.residual, iters: run.iters, outcome, descentMs: tRound - tStart, roundMs: performance.now() - tRound, fieldTag } });
     if (found) {
       const scheme = { ...found, meta: { ...found.meta, source: `stlkit alsSearch <${opts.format.join(',')}>:${opts.rank} seed ${opts.seed} restart ${k}` } };
-      return { scheme, best: { residual: best.residual, scheme: floatScheme(opts, best.F) }, restarts, ms };
+      return { scheme, best: { residual: best.residual, scheme: floatScheme(opts.format, best.F, { source: FLOAT_SOURCE }) }, restarts, ms };
     }
   }
   // No restart fitted in the time limit: still report a (random) float point, honestly scored.
   best ??= ((F) => ({ residual: residualOf(P, F), F }))(randomFactors(P, new Rng(opts.seed)));
-  return { scheme: null, best: { residual: best.residual, scheme: floatScheme(opts, best.F) }, restarts, ms: performance.now() - t0 };
+  return { scheme: null, best: { residual: best.residual, scheme: floatScheme(opts.format, best.F, { source: FLOAT_SOURCE }) }, restarts, ms: performance.now() - t0 };
 }
 
 /** Stages 1 and 2 in place; returns the final residual and the iterations spent. */
@@ -128,11 +133,4 @@ function lmDescent(P: CpProblem, F: Factors, lambda: number, opts: Pick<AlsSearc
   if (hold.residual > 10 * lambda) return hold;
   const run = lmRun(P, F, { maxIters: 150, lambda, lambdaDecay: opts.lambdaDecay ?? 0.75, lambdaMin: 1e-9, ...polish(deadline) });
   return { residual: run.residual, iters: hold.iters + run.iters };
-}
-
-/** The float factors as a Scheme over R (rows are products, as everywhere). */
-export function floatScheme(opts: { format: [number, number, number]; rank: number }, F: Factors): Scheme<number> {
-  const [n, m, p] = opts.format;
-  const rows = (X: Float64Array, d: number) => Array.from({ length: opts.rank }, (_, l) => Array.from(X.subarray(l * d, (l + 1) * d)));
-  return makeScheme({ field: R, fieldTag: 'R', target: { kind: 'matmul', format: opts.format }, U: rows(F.U, n * m), V: rows(F.V, m * p), W: rows(F.W, n * p), meta: { source: 'stlkit ALS/LM numerical search (float, not rounded)' } });
 }

@@ -1,4 +1,4 @@
-import { cholesky, cholSolve } from './linalg.ts';
+import { cholesky, cholSolve } from '../../cp/linalg.ts';
 
 /**
  * Cyclic-invariant decompositions of <n,n,n> over R, in trace form (T = Σ E_ij ⊗ E_jk ⊗ E_ki,

@@ -1,10 +1,10 @@
 import { Fraction, Q } from '../../field/index.ts';
 import { makeScheme, type Scheme } from '../../scheme/index.ts';
 import { verifyScheme } from '../../verify/index.ts';
+import { freedomFromNormal } from '../../cp/linalg.ts';
+import { nearestRational } from '../../cp/round.ts';
 import { Rng } from '../../util/rng.ts';
-import { freedomFromNormal } from './linalg.ts';
 import { diagonaliseFixed } from './symmetric-gauge.ts';
-import { nearestRational } from './round.ts';
 import { symLm, symNormal, symProblem, symResidual, type SymProblem } from './symmetric-lm.ts';
 
 /**
@@ -125,7 +125,7 @@ const MAX_MISSES = 12;
 
 /**
  * How far each free coordinate moves along the solution set per unit of its free parameters
- * (μ·‖row of L⁻¹‖² for JᵀJ + μ = LLᵀ; see freedom in round.ts): pins are ranked by distance over
+ * (μ·‖row of L⁻¹‖² for JᵀJ + μ = LLᵀ; see freedom in cp/round.ts): pins are ranked by distance over
  * √(this), so coordinates the solution set holds in place are not tried first.
  */
 function freedom(P: SymProblem, x: Float64Array, frozen: Uint8Array): Float64Array {
@@ -136,7 +136,7 @@ function freedom(P: SymProblem, x: Float64Array, frozen: Uint8Array): Float64Arr
 }
 
 /**
- * Sparsify and round (see round.ts for the idea): pins go in batches, nearest first (with a jitter
+ * Sparsify and round (see cp/round.ts for the idea): pins go in batches, nearest first (with a jitter
  * in later attempts), a batch that leaves the solution set is halved, single failures are skipped;
  * after each phase the point is rounded and tried. Orbit reps are first scaled so that the largest
  * entries of a and b are 1 (the two scalings of an orbit), so ±1 entries sit where pins look.

@@ -1,11 +1,12 @@
-import { Fraction, Q } from '../../field/index.ts';
-import { makeScheme, type Scheme } from '../../scheme/index.ts';
-import { verifyScheme } from '../../verify/index.ts';
-import { Rng } from '../../util/rng.ts';
-import { gcd, lcm } from '../../util/bigint.ts';
+import { Fraction, Q } from '../field/index.ts';
+import { makeScheme, type Scheme } from '../scheme/index.ts';
+import { verifyScheme } from '../verify/index.ts';
+import { gcd, lcm } from '../util/bigint.ts';
+import { Rng } from '../util/rng.ts';
+import { copyFactors, type Factors } from './factors.ts';
 import { freedomFromNormal } from './linalg.ts';
 import { lmRun, normalMatrix } from './lm.ts';
-import { copyFactors, matmulProblem, residualOf, type CpProblem, type Factors } from './problem.ts';
+import { matmulProblem, residualOf, type CpProblem } from './problem.ts';
 
 /**
  * From a numerically exact float decomposition to an exact rational scheme.

@@ -1,5 +1,6 @@
 import { cholesky, cholSolve, gramRows } from './linalg.ts';
-import { residual, type CpProblem, type Factors } from './problem.ts';
+import type { Factors } from './factors.ts';
+import { residual, type CpProblem } from './problem.ts';
 
 /**
  * Levenberg–Marquardt (damped Gauss–Newton) on all of U, V, W jointly, minimising

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/util/rng.ts';
-import { strassen } from '../../../src/library/builtin.ts';
-import { verifyScheme } from '../../../src/verify/index.ts';
-import { lmRun } from '../../../src/search/als/lm.ts';
-import { matmulProblem, randomFactors, residualOf, type Factors } from '../../../src/search/als/problem.ts';
-import { nearestRational, roundScheme } from '../../../src/search/als/round.ts';
+import { Rng } from '../../src/util/rng.ts';
+import { strassen } from '../../src/library/builtin.ts';
+import { verifyScheme } from '../../src/verify/index.ts';
+import { lmRun } from '../../src/cp/lm.ts';
+import type { Factors } from '../../src/cp/factors.ts';
+import { matmulProblem, randomFactors, residualOf } from '../../src/cp/problem.ts';
+import { nearestRational, roundScheme } from '../../src/cp/round.ts';
 
 function floatCopy(noise: number, seed: number): Factors {
   const s = strassen(), rng = new Rng(seed);

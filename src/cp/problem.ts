@@ -1,9 +1,11 @@
-import { Rng } from '../../util/rng.ts';
-import { matmulTensor } from '../../tensor/index.ts';
+import { matmulTensor } from '../tensor/index.ts';
+import type { Rng } from '../util/rng.ts';
+import type { Factors } from './factors.ts';
 
 /**
- * A CP-decomposition problem T ≈ Σ_l U[l]⊗V[l]⊗W[l] in float64. Factors are stored the way Scheme
- * stores them, one row per product: U is r×a row-major (U[l*a+α]), V r×b, W r×c.
+ * A CP-decomposition problem T ≈ Σ_l U[l]⊗V[l]⊗W[l] in float64 (factors.ts has the layout of U, V,
+ * W): the tensor, sparse for the MTTKRP of ALS and dense for the residual, and what every method
+ * on it needs (random starts, the residual, balancing).
  */
 export interface CpProblem {
   /** <n,m,p> for matrix multiplication; [0, 0, 0] for other tensors. */
@@ -18,12 +20,6 @@ export interface CpProblem {
   /** T densely, index (α·b + β)·c + γ: the residual is formed densely to keep its precision. */
   readonly dense: Float64Array;
   readonly tSq: number;
-}
-
-export interface Factors {
-  U: Float64Array;
-  V: Float64Array;
-  W: Float64Array;
 }
 
 export function matmulProblem(format: [number, number, number], r: number): CpProblem {
@@ -66,26 +62,6 @@ export function randomFactors(P: CpProblem, rng: Rng, scale = 1): Factors {
   return { U: fill(r * a), V: fill(r * b), W: fill(r * c) };
 }
 
-export function copyFactors(F: Factors): Factors {
-  return { U: F.U.slice(), V: F.V.slice(), W: F.W.slice() };
-}
-
-export function copyFactorsInto(dst: Factors, src: Factors): void {
-  dst.U.set(src.U);
-  dst.V.set(src.V);
-  dst.W.set(src.W);
-}
-
-/** prev + s·(cur − prev): the line-search step along the last sweep's direction. */
-export function extrapolateFactors(prev: Factors, cur: Factors, s: number): Factors {
-  const f = (p: Float64Array, c: Float64Array) => {
-    const out = new Float64Array(c.length);
-    for (let i = 0; i < c.length; i++) out[i] = p[i] + s * (c[i] - p[i]);
-    return out;
-  };
-  return { U: f(prev.U, cur.U), V: f(prev.V, cur.V), W: f(prev.W, cur.W) };
-}
-
 /** e = T̂ − T densely; returns ‖e‖². */
 export function residual(P: CpProblem, F: Factors, e: Float64Array): number {
   const { a, b, c, r, dense } = P;
@@ -117,7 +93,7 @@ export function residualOf(P: CpProblem, F: Factors): number {
  * Spread each term's scale evenly over its three factors (u⊗v⊗w is unchanged). Plain ALS lets the
  * three norms drift apart, which makes the normal equations badly conditioned.
  */
-export function balance(P: CpProblem, F: Factors): void {
+export function balance(P: Pick<CpProblem, 'a' | 'b' | 'c' | 'r'>, F: Factors): void {
   const { a, b, c, r } = P;
   const norm = (X: Float64Array, l: number, d: number) => {
     let s = 0;
@@ -132,19 +108,4 @@ export function balance(P: CpProblem, F: Factors): void {
     for (let t = 0; t < b; t++) F.V[l * b + t] *= g / nv;
     for (let t = 0; t < c; t++) F.W[l * c + t] *= g / nw;
   }
-}
-
-/** ‖T̂‖_F² = Σ_{l,k} (UUᵀ)_{lk}(VVᵀ)_{lk}(WWᵀ)_{lk}. */
-export function schemeNormSq(F: Factors, r: number, a: number, b: number, c: number): number {
-  const dot = (X: Float64Array, d: number, l: number, k: number) => {
-    let s = 0;
-    for (let x = 0; x < d; x++) s += X[l * d + x] * X[k * d + x];
-    return s;
-  };
-  let hat = 0;
-  for (let l = 0; l < r; l++) {
-    hat += dot(F.U, a, l, l) * dot(F.V, b, l, l) * dot(F.W, c, l, l);
-    for (let k = 0; k < l; k++) hat += 2 * dot(F.U, a, l, k) * dot(F.V, b, l, k) * dot(F.W, c, l, k);
-  }
-  return hat;
 }
