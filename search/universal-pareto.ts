@@ -1,6 +1,6 @@
 /**
  * Pareto sweep of universal encoders: for each (t, r) of a config, run the same search as
- * `stlkit universal` (src/universal/search.ts) in a child process (`jobs` at a time), keep the best
+ * `stlkit universal` (src/universal/multistart.ts) in a child process (`jobs` at a time), keep the best
  * scheme per (t, r) in the results folder (a rerun replaces a result only when it is better), then
  * write docs/pareto.json, docs/pareto.md and docs/pareto.svg from the stored results.
  * Every error in the docs is recomputed from the stored scheme file (exact over Q when rational).
@@ -25,8 +25,8 @@ import { parseSchemeJson, schemeToJson } from '../src/formats/json.ts';
 import { lowerBound } from '../src/universal/bounds.ts';
 import { conditioningMarkdown, paretoMarkdown, paretoSvg, type ConditioningRow, type ParetoEntry } from '../src/universal/report.ts';
 import { lowPrecisionMeta } from '../src/universal/condition.ts';
-import { universalSearch } from '../src/universal/search.ts';
-import { certifiedError, padRational } from '../src/universal/tile.ts';
+import { universalSearch } from '../src/universal/multistart.ts';
+import { certifiedError, padRational } from '../src/universal/isotropic.ts';
 import { floatScheme, schemeFactors } from '../src/cp/convert.ts';
 import { resizeFactors } from '../src/cp/factors.ts';
 import type { Fraction } from '../src/field/index.ts';

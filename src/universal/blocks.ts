@@ -3,7 +3,7 @@ import { builtinScheme } from '../library/builtin.ts';
 import { kron, type Scheme } from '../scheme/index.ts';
 import { coverPlan, coverTable, describePlan, planScheme } from './cover.ts';
 import { subSchemes } from './subschemes.ts';
-import { padRational } from './tile.ts';
+import { padRational } from './isotropic.ts';
 
 /**
  * Strassen-based block starts for even t: Strassen on 2×2 blocks of (t/2)×(t/2) tiles whose block

@@ -3,7 +3,7 @@ import { copyFactors, copyFactorsInto, extrapolate, type Factors } from '../cp/f
 import { balance, type CpProblem } from '../cp/problem.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { kappa, kappaOfFactors, predictedRoundingError, productWeights } from '../stl/lowprec.ts';
-import { floatError, gramError } from './tile.ts';
+import { floatError, gramError } from './isotropic.ts';
 
 /**
  * Conditioned refinement: rank-r approximations whose STL operator is accurate in low precision.

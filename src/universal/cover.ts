@@ -1,7 +1,7 @@
 import { Fraction, Q } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { buildFor, subSchemeFor, type SubScheme } from './subschemes.ts';
-import { rationalScheme } from './tile.ts';
+import { rationalScheme } from './isotropic.ts';
 
 /**
  * Exact sub-schemes embedded in the tile, plus naive products.

@@ -1,7 +1,7 @@
 import type { Fraction } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { embeddedScheme, fourierScheme, groupForName, searchEmbedding, type FourierAlgorithm } from '../group-algebra/index.ts';
-import { exactError, padRational } from './tile.ts';
+import { exactError, padRational } from './isotropic.ts';
 
 /**
  * Group-theoretic starts (src/group-algebra): <t,t,t> embedded in Q[G] by index sets S, T, U ⊆ G with

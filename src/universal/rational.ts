@@ -6,7 +6,7 @@ import { denseProblem, residual, type CpProblem } from '../cp/problem.ts';
 import { nearestRational, normaliseTerms, sparsify } from '../cp/round.ts';
 import { exactDecoder } from './exactls.ts';
 import { fitDecoder } from './truncate.ts';
-import { exactError, floatError, rationalScheme } from './tile.ts';
+import { exactError, floatError, rationalScheme } from './isotropic.ts';
 
 /**
  * Rounding a float approximation to simple rationals, kept only where it costs nothing: the exact

@@ -3,7 +3,7 @@ import { copyFactors, copyFactorsInto, extrapolate, type Factors } from '../cp/f
 import { lmRun } from '../cp/lm.ts';
 import { balance, type CpProblem } from '../cp/problem.ts';
 import { refineConditioned } from './condition.ts';
-import { floatError, gramError } from './tile.ts';
+import { floatError, gramError } from './isotropic.ts';
 
 /**
  * Local refinement of a rank-r approximation: ALS sweeps with a fading norm penalty and Bro's

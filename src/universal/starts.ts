@@ -8,11 +8,11 @@ import { strassenBlockStarts } from './blocks.ts';
 import { coverPlan, coverTable, describePlan, planScheme } from './cover.ts';
 import { groupStarts } from './group-starts.ts';
 import { fullTileSchemes, subSchemes, type SubScheme } from './subschemes.ts';
-import { exactError, floatError } from './tile.ts';
+import { exactError, floatError } from './isotropic.ts';
 import { truncate } from './truncate.ts';
 
 /**
- * The structured start families (random starts are drawn in search.ts). Each start carries its
+ * The structured start families (random starts are drawn in multistart.ts). Each start carries its
  * float factors and, when it is rational, the scheme over Q with its exact error.
  */
 export type Family = 'random' | 'naive' | 'embedded' | 'truncation' | 'strassen-block' | 'group' | 'given';

@@ -7,7 +7,7 @@ import { cholesky, cholSolve } from '../cp/linalg.ts';
 import type { CpProblem } from '../cp/problem.ts';
 import type { Rng } from '../util/rng.ts';
 import { exactDecoder } from './exactls.ts';
-import { rationalScheme } from './tile.ts';
+import { rationalScheme } from './isotropic.ts';
 
 /**
  * Truncation of an exact scheme to r products: drop products one at a time and refit the decoder

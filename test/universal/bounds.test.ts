@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { matmulTensor } from '../../src/tensor/index.ts';
 import { lowerBound } from '../../src/universal/bounds.ts';
-import { universalSearch } from '../../src/universal/search.ts';
-import { certifiedError } from '../../src/universal/tile.ts';
+import { universalSearch } from '../../src/universal/multistart.ts';
+import { certifiedError } from '../../src/universal/isotropic.ts';
 
 describe('lower bounds', () => {
   it('the flattening of <t,t,t> has t² orthogonal rows of norm √t (the premise of the bound)', () => {

@@ -7,8 +7,8 @@ import type { Scheme } from '../../src/scheme/index.ts';
 import { kappa } from '../../src/stl/lowprec.ts';
 import { factorKappa, refineConditioned } from '../../src/universal/condition.ts';
 import { refine } from '../../src/universal/refine.ts';
-import { universalSearch } from '../../src/universal/search.ts';
-import { certifiedError, floatError, tileProblem } from '../../src/universal/tile.ts';
+import { universalSearch } from '../../src/universal/multistart.ts';
+import { certifiedError, floatError, tileProblem } from '../../src/universal/isotropic.ts';
 
 describe('conditioned refinement', () => {
   it('respects κ ≤ K and lowers κ against the unconditioned refinement from the same start (t = 2, r = 5)', () => {

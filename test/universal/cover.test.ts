@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Fraction } from '../../src/field/index.ts';
 import { coverPlan, coverTable, describePlan, planError, planScheme } from '../../src/universal/cover.ts';
 import { subSchemes } from '../../src/universal/subschemes.ts';
-import { exactError } from '../../src/universal/tile.ts';
+import { exactError } from '../../src/universal/isotropic.ts';
 import { hasShared } from '../helpers/shared.ts';
 
 describe('exact sub-schemes embedded in the tile', () => {

@@ -8,7 +8,7 @@ import { coverPlan, coverTable, planScheme } from '../../src/universal/cover.ts'
 import { exactDecoder, solveRational } from '../../src/universal/exactls.ts';
 import { roundToRational } from '../../src/universal/rational.ts';
 import { subSchemes } from '../../src/universal/subschemes.ts';
-import { certifiedError, exactError, floatError, tileProblem } from '../../src/universal/tile.ts';
+import { certifiedError, exactError, floatError, tileProblem } from '../../src/universal/isotropic.ts';
 import { truncate } from '../../src/universal/truncate.ts';
 
 describe('exact least squares', () => {

@@ -10,7 +10,7 @@ import { lowerBound, type LowerBound } from './bounds.ts';
 import { roundToRational } from './rational.ts';
 import { refine } from './refine.ts';
 import { FAMILIES, randomTruncation, structuredStarts, truncationSources, type Family, type Start } from './starts.ts';
-import { exactError, floatError, tileProblem } from './tile.ts';
+import { exactError, floatError, tileProblem } from './isotropic.ts';
 
 /**
  * Universal encoders: for (t, r), the least isotropic error of a rank-r scheme for <t,t,t> we can

@@ -5,9 +5,9 @@ import { copyFactors } from '../../src/cp/factors.ts';
 import { randomFactors } from '../../src/cp/problem.ts';
 import { Rng } from '../../src/util/rng.ts';
 import { refine } from '../../src/universal/refine.ts';
-import { universalSearch } from '../../src/universal/search.ts';
+import { universalSearch } from '../../src/universal/multistart.ts';
 import { structuredStarts } from '../../src/universal/starts.ts';
-import { certifiedError, floatError, tileProblem } from '../../src/universal/tile.ts';
+import { certifiedError, floatError, tileProblem } from '../../src/universal/isotropic.ts';
 
 describe('refinement', () => {
   it('never increases the error (random and structured starts)', () => {
