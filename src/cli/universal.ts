@@ -58,7 +58,7 @@ export function universalCommand(program: Command, status: Status): void {
     .option('--max-kappa <k>', 'accept only schemes with conditioning κ ≤ k (bf16 rounding error ≈ 0.166%·√(3κ² + 1) unfused, √(2κ² + 1) fused); refinement adds the penalty μ·Σ‖u_l‖²‖v_l‖²‖w_l‖² with μ adapted to the bound', parseTolerance)
     .option('--max-bf16-error <e>', 'the same bound stated as the predicted bf16 rounding error of the unfused kernel (products stored in bf16), e.g. 0.02: κ ≤ √(((e/σ)² − 1)/3), σ = 0.166%', parseTolerance)
     .option('--init <files...>', 'refine these schemes first (family "given"; e.g. an earlier result to condition)')
-    .option('--no-shared', 'do not read published schemes from ../shared/data/schemes')
+    .option('--no-shared', 'start families without the published schemes packaged in src/library/published (built-in schemes only)')
     .option('-o, --output <file>', 'write the best scheme here (scheme JSON: field Q/Z when rational, R otherwise)')
     .action((o) => {
       const { t, r } = o as { t: number; r: number };
@@ -85,7 +85,7 @@ export function universalCommand(program: Command, status: Status): void {
         res = universalSearch({
           t, r, seed: o.seed, timeLimitMs: limitMs, restarts: o.restarts, families: o.families, maxCoef: o.maxCoef,
           ...(maxKappa !== undefined ? { maxKappa } : {}), ...(initial.length ? { initial } : {}),
-          shared: o.shared === false ? null : undefined,
+          published: o.shared !== false,
           onProgress: (p) => progress.update({ rank: r, bestRank: r, targetRank: r, rate: p.tasks / Math.max(1e-3, p.ms / 1000), rateUnit: 'starts/s', elapsedMs: p.ms, limitMs, note: `best e ${p.bestError.toFixed(6)} (${p.family})` }),
         });
       } catch (err) {

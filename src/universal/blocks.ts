@@ -17,10 +17,10 @@ export interface BlockStart {
   scheme: Scheme<Fraction>;
 }
 
-export function strassenBlockStarts(t: number, r: number, shared?: string | null): BlockStart[] {
+export function strassenBlockStarts(t: number, r: number, published?: boolean): BlockStart[] {
   if (t % 2 !== 0 || r < 7) return [];
   const h = t / 2, k = Math.min(Math.floor(r / 7), h ** 3);
-  const inner = coverPlan(coverTable(h, subSchemes(h, { shared })), k);
+  const inner = coverPlan(coverTable(h, subSchemes(h, { published })), k);
   const X = planScheme(inner);
   const S = builtinScheme('strassen') as Scheme<Fraction>;
   const what = `<${h},${h},${h}>:${k} (${describePlan(inner)})`;

@@ -30,7 +30,8 @@ export interface UniversalOptions {
   /** Tasks after the structured starts (default: unlimited under a time limit, else 12). */
   restarts?: number;
   families?: readonly Family[];
-  shared?: string | null;
+  /** Use the packaged published schemes in the start families (default true). */
+  published?: boolean;
   /** ALS sweeps per refinement. */
   maxSweeps?: number;
   /**
@@ -127,7 +128,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
   };
 
   for (const s of given) run(s);
-  for (const s of structuredStarts(P, { shared: opts.shared, seed, deadline: searchDeadline, families })) {
+  for (const s of structuredStarts(P, { published: opts.published, seed, deadline: searchDeadline, families })) {
     if ((performance.now() > searchDeadline && tasks > 0) || solved()) break;
     run(s);
   }
@@ -135,7 +136,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
   const scales = [0.5, 1, 2], sigmas = [0.03, 0.1, 0.3];
   // Truncation sources: round robin first, then every other time the one with the best result so
   // far (sources differ a lot: the basis of an exact scheme decides which basins its truncations reach).
-  const nSources = families.includes('truncation') ? truncationSources(t, r, opts.shared).length : 0;
+  const nSources = families.includes('truncation') ? truncationSources(t, r, opts.published).length : 0;
   const sourceBest = new Array<number>(nSources).fill(Infinity);
   let truncs = 0;
   for (let k = 0; k < maxTasks && performance.now() < searchDeadline && !solved(); k++) {
@@ -150,7 +151,7 @@ export function universalSearch(opts: UniversalOptions): UniversalResult {
       const j = truncs++;
       const greedy = j >= 2 * nSources && j % 2 === 1;
       const src = greedy ? sourceBest.indexOf(Math.min(...sourceBest)) : j % nSources;
-      s = randomTruncation(P, src, Math.floor(j / nSources) % 3 === 2, rng, opts.shared);
+      s = randomTruncation(P, src, Math.floor(j / nSources) % 3 === 2, rng, opts.published);
     }
     if (!s && families.includes('random')) {
       const F = randomFactors(P, rng, scales[Math.floor(k / 2) % 3]);

@@ -36,7 +36,8 @@ function rationalStart(family: Family, label: string, scheme: Scheme<Fraction>):
 }
 
 export interface StartOptions {
-  shared?: string | null;
+  /** Use the packaged published schemes (default true). */
+  published?: boolean;
   seed: number;
   deadline?: number;
   families: readonly Family[];
@@ -46,7 +47,7 @@ export function structuredStarts(P: CpProblem, opts: StartOptions): Start[] {
   const t = P.format[0], r = P.r;
   const fam = new Set(opts.families);
   const out: Start[] = [];
-  const lib = subSchemes(t, { shared: opts.shared });
+  const lib = subSchemes(t, { published: opts.published });
   if (fam.has('naive')) {
     const p = coverPlan(coverTable(t, new Map()), r);
     out.push(rationalStart('naive', `keep ${p.used} of the ${t ** 3} naive products`, planScheme(p)));
@@ -70,7 +71,7 @@ export function structuredStarts(P: CpProblem, opts: StartOptions): Start[] {
     }
   }
   if (fam.has('truncation')) {
-    for (const full of fullTileSchemes(t, { shared: opts.shared })) {
+    for (const full of fullTileSchemes(t, { published: opts.published })) {
       if (full.rank <= r || performance.now() > (opts.deadline ?? Infinity)) continue;
       const tr = truncate(P, full.build(), r, { exact: r <= 100, name: full.name });
       const label = `${full.name} (rank ${full.rank}) truncated to ${r}, decoder refit`;
@@ -79,7 +80,7 @@ export function structuredStarts(P: CpProblem, opts: StartOptions): Start[] {
     }
   }
   if (fam.has('strassen-block')) {
-    for (const b of strassenBlockStarts(t, r, opts.shared)) out.push(rationalStart('strassen-block', b.label, b.scheme));
+    for (const b of strassenBlockStarts(t, r, opts.published)) out.push(rationalStart('strassen-block', b.label, b.scheme));
   }
   if (fam.has('group')) {
     for (const g of groupStarts(t, r, opts.seed, { deadline: opts.deadline })) {
@@ -96,13 +97,13 @@ export function structuredStarts(P: CpProblem, opts: StartOptions): Start[] {
  * equivalent exact scheme in another basis truncates to genuinely different approximations (the
  * published <4,4,4>:49 schemes, all equivalent to Strassen⊗Strassen, give quite different ones).
  */
-export function truncationSources(t: number, r: number, shared?: string | null) {
-  return fullTileSchemes(t, { shared }).filter((f) => f.rank > r);
+export function truncationSources(t: number, r: number, published?: boolean) {
+  return fullTileSchemes(t, { published }).filter((f) => f.rank > r);
 }
 
-export function randomTruncation(P: CpProblem, source: number, moved: boolean, rng: Rng, shared?: string | null): Start | null {
+export function randomTruncation(P: CpProblem, source: number, moved: boolean, rng: Rng, published?: boolean): Start | null {
   const t = P.format[0], r = P.r;
-  const list = truncationSources(t, r, shared);
+  const list = truncationSources(t, r, published);
   if (list.length === 0) return null;
   const full = list[source % list.length];
   const s = moved ? changeBasis(full.build(), elementary(t, rng), elementary(t, rng), elementary(t, rng)) : full.build();

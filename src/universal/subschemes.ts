@@ -1,18 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Fraction } from '../field/index.ts';
-import { parseSchemeJson } from '../formats/json.ts';
+import { publishedIndex, publishedScheme } from '../library/published.ts';
 import { builtinScheme } from '../library/builtin.ts';
 import { formatOf, kron, toFormat, type Scheme } from '../scheme/index.ts';
 import { verifyScheme } from '../verify/index.ts';
 
 /**
  * Exact <a,b,c> schemes (a, b, c ≤ t) that can cover a sub-box of the tile: the built-in ones,
- * the published ones in shared/data/schemes (when that folder is there: $STLKIT_SHARED or
- * ../shared beside the repository), and Kronecker products of two of them. Only the least rank
- * per format is kept; formats are stored sorted and permuted on demand (the six permutations of
- * a matmul scheme are schemes for the permuted formats, see scheme/permute.ts).
+ * the published ones packaged in src/library/published (those marked for these start families),
+ * and Kronecker products of two of them. Only the least rank per format is kept; formats are
+ * stored sorted and permuted on demand (the six permutations of a matmul scheme are schemes for
+ * the permuted formats, see scheme/permute.ts).
  */
 export interface SubScheme {
   /** Sorted a ≤ b ≤ c. */
@@ -22,11 +19,10 @@ export interface SubScheme {
   build: () => Scheme<Fraction>;
 }
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_SHARED = process.env.STLKIT_SHARED ?? resolve(ROOT, '../shared');
-
-/** Folders of shared/data/schemes with exact converted JSON (Z2 and C files are skipped by name). */
-const SHARED_DIRS = ['alphatensor/json-r', 'flips/json', 'kauers-structured/json', 'dps/json', 'perminov/json', 'symmetric-flips/json'];
+export interface SubSchemeOptions {
+  /** Use the packaged published schemes (default true); false: the built-in ones only. */
+  published?: boolean;
+}
 
 const key = (f: readonly number[]) => [...f].sort((x, y) => x - y).join(',');
 const sorted = (f: readonly number[]) => [...f].sort((x, y) => x - y) as [number, number, number];
@@ -42,27 +38,24 @@ function verified(s: Scheme<unknown>, what: string): Scheme<Fraction> {
   return s as Scheme<Fraction>;
 }
 
-/** Candidate files: "AxBxC_…" with all dims ≤ t, exact rational field judged from the name. */
-function sharedFiles(shared: string, t: number): { file: string; dims: number[] }[] {
-  const out: { file: string; dims: number[] }[] = [];
-  for (const dir of SHARED_DIRS) {
-    const base = join(shared, 'data/schemes', dir);
-    if (!existsSync(base)) continue;
-    for (const name of readdirSync(base).sort()) {
-      const m = /^(\d+)x(\d+)x(\d+)_/.exec(name);
-      if (!m || !name.endsWith('.json') || /_Z2|_C\b|_C\.json/.test(name)) continue;
-      const dims = [Number(m[1]), Number(m[2]), Number(m[3])];
-      if (dims.every((d) => d <= t) && dims.some((d) => d > 1)) out.push({ file: join(base, name), dims });
-    }
-  }
-  return out;
+/**
+ * The packaged published schemes for a tile of size t, in the order the start families meet them
+ * (ties in rank go to the earlier): exact over Z or Q, every dimension ≤ t.
+ */
+function publishedFor(t: number): { name: string; dims: number[]; rank: number }[] {
+  return publishedIndex().schemes
+    .filter((e) => e.universal !== undefined && (e.field === 'Z' || e.field === 'Q') && e.format.every((d) => d <= t) && e.format.some((d) => d > 1))
+    .sort((x, y) => x.universal! - y.universal!)
+    .map((e) => ({ name: e.name, dims: [...e.format], rank: e.rank }));
 }
+
+const build = (name: string) => once(() => verified(publishedScheme(name), name));
 
 const cache = new Map<string, Map<string, SubScheme>>();
 
-export function subSchemes(t: number, opts: { shared?: string | null } = {}): Map<string, SubScheme> {
-  const shared = opts.shared === undefined ? DEFAULT_SHARED : opts.shared;
-  const ck = `${t}|${shared}`;
+export function subSchemes(t: number, opts: SubSchemeOptions = {}): Map<string, SubScheme> {
+  const published = opts.published ?? true;
+  const ck = `${t}|${published}`;
   const hit = cache.get(ck);
   if (hit) return hit;
   const lib = new Map<string, SubScheme>();
@@ -78,16 +71,11 @@ export function subSchemes(t: number, opts: { shared?: string | null } = {}): Ma
     return { format: sorted(formatOf(s)), rank: s.U.length, name, build: () => s };
   };
   for (const name of ['strassen', 'strassen-join-2x2x3', 'laderman', 'strassen2']) offer(builtin(name));
-  if (shared) {
-    for (const { file, dims } of sharedFiles(shared, t)) {
-      const text = readFileSync(file, 'utf8');
-      const head = /"rank"\s*:\s*(\d+)[\s\S]*?"field"\s*:\s*"(\w+)"/.exec(text);
-      if (!head || (head[2] !== 'Z' && head[2] !== 'Q')) continue;
-      const rank = Number(head[1]);
+  if (published) {
+    for (const { name, dims, rank } of publishedFor(t)) {
       const old = lib.get(key(dims));
       if (old && old.rank <= rank) continue;
-      const rel = file.slice(file.indexOf('data/schemes/') + 'data/schemes/'.length);
-      offer({ format: sorted(dims), rank, name: rel, build: once(() => verified(parseSchemeJson(text, file), rel)) });
+      offer({ format: sorted(dims), rank, name, build: build(name) });
     }
   }
   // Kronecker products: <a1a2, b1b2, c1c2> of rank r1·r2 where that beats every direct scheme.
@@ -119,25 +107,17 @@ export function buildFor(sub: SubScheme, format: readonly [number, number, numbe
 
 /**
  * Every exact scheme for the whole tile <t,t,t> that is at hand (distinct published schemes give
- * distinct truncations): built-ins, the shared files, and the library's best (possibly a product).
+ * distinct truncations): built-ins, the packaged published ones, and the library's best (possibly a product).
  */
-export function fullTileSchemes(t: number, opts: { shared?: string | null } = {}): { name: string; rank: number; build: () => Scheme<Fraction> }[] {
-  const shared = opts.shared === undefined ? DEFAULT_SHARED : opts.shared;
+export function fullTileSchemes(t: number, opts: SubSchemeOptions = {}): { name: string; rank: number; build: () => Scheme<Fraction> }[] {
   const out: { name: string; rank: number; build: () => Scheme<Fraction> }[] = [];
   const names: Record<number, string[]> = { 2: ['strassen', 'winograd'], 3: ['laderman'], 4: ['strassen2'] };
   for (const name of names[t] ?? []) {
     const s = builtinScheme(name) as Scheme<Fraction>;
     out.push({ name: name === 'strassen2' ? 'strassen⊗strassen' : name, rank: s.U.length, build: () => s });
   }
-  if (shared) {
-    for (const { file, dims } of sharedFiles(shared, t)) {
-      if (dims.some((d) => d !== t)) continue;
-      const text = readFileSync(file, 'utf8');
-      const head = /"rank"\s*:\s*(\d+)[\s\S]*?"field"\s*:\s*"(\w+)"/.exec(text);
-      if (!head || (head[2] !== 'Z' && head[2] !== 'Q')) continue;
-      const rel = file.slice(file.indexOf('data/schemes/') + 'data/schemes/'.length);
-      out.push({ name: rel, rank: Number(head[1]), build: once(() => verified(parseSchemeJson(text, file), rel)) });
-    }
+  if (opts.published ?? true) {
+    for (const { name, dims, rank } of publishedFor(t)) if (dims.every((d) => d === t)) out.push({ name, rank, build: build(name) });
   }
   const best = subSchemes(t, opts).get(key([t, t, t]));
   if (best && !out.some((x) => x.name === best.name)) out.push({ name: best.name, rank: best.rank, build: best.build });

@@ -62,7 +62,7 @@ describe('conditioned refinement', () => {
 
 describe('universalSearch with maxKappa', () => {
   it('the scheme it returns has κ within the bound', { timeout: 20_000 }, () => {
-    const res = universalSearch({ t: 2, r: 5, seed: 1, restarts: 4, maxSweeps: 400, maxKappa: 1.2, shared: null });
+    const res = universalSearch({ t: 2, r: 5, seed: 1, restarts: 4, maxSweeps: 400, maxKappa: 1.2, published: false });
     const s = res.best.scheme as Scheme<unknown>;
     expect(kappa(s)).toBeLessThanOrEqual(1.2 + 1e-9);
     // 5 naive products (κ = 1, e = 3/8) are always allowed.
@@ -74,7 +74,7 @@ describe('universalSearch with maxKappa', () => {
     const P = tileProblem(2, 6);
     const F = randomFactors(P, new Rng(4), 1);
     refine(P, F, { maxSweeps: 300 });
-    const res = universalSearch({ t: 2, r: 6, seed: 1, restarts: 0, maxSweeps: 300, maxKappa: 2, shared: null, families: ['naive'], initial: [{ label: 'start.json', scheme: floatScheme([2, 2, 2], F) }] });
+    const res = universalSearch({ t: 2, r: 6, seed: 1, restarts: 0, maxSweeps: 300, maxKappa: 2, published: false, families: ['naive'], initial: [{ label: 'start.json', scheme: floatScheme([2, 2, 2], F) }] });
     expect(res.families[0]).toMatchObject({ family: 'given', starts: 1 });
     expect(kappa(res.best.scheme as Scheme<unknown>)).toBeLessThanOrEqual(2 + 1e-9);
   });

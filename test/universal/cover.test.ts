@@ -8,7 +8,7 @@ import { hasShared } from '../helpers/shared.ts';
 describe('exact sub-schemes embedded in the tile', () => {
   it('the verifier’s exact error equals uncovered/t³ for every r (t = 2, 3, built-in schemes only)', () => {
     for (const t of [2, 3]) {
-      const table = coverTable(t, subSchemes(t, { shared: null }));
+      const table = coverTable(t, subSchemes(t, { published: false }));
       for (let r = 1; r <= t ** 3; r++) {
         const p = coverPlan(table, r);
         const s = planScheme(p);

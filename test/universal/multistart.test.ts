@@ -12,7 +12,7 @@ import { certifiedError, floatError, tileProblem } from '../../src/universal/iso
 describe('refinement', () => {
   it('never increases the error (random and structured starts)', () => {
     const P = tileProblem(3, 10);
-    const starts = structuredStarts(P, { seed: 1, families: ['naive', 'embedded', 'truncation', 'group'], shared: null });
+    const starts = structuredStarts(P, { seed: 1, families: ['naive', 'embedded', 'truncation', 'group'], published: false });
     expect(starts.length).toBeGreaterThan(2);
     for (const [k, s] of starts.entries()) {
       const F = copyFactors(s.factors);
@@ -42,7 +42,7 @@ describe('universalSearch', () => {
 
   it('r = t³ gives exactly 0 (naive) and r = 7 gives an exact <2,2,2> scheme', () => {
     for (const [t, r] of [[2, 8], [3, 27], [2, 7]]) {
-      const res = universalSearch({ t, r, seed: 1, restarts: 0, shared: null });
+      const res = universalSearch({ t, r, seed: 1, restarts: 0, published: false });
       expect(res.best.exact?.n).toBe(0n);
       expect(['Z', 'Q']).toContain(res.best.scheme.fieldTag);
       expect(certifiedError(res.best.scheme).exact?.n).toBe(0n);
@@ -50,7 +50,7 @@ describe('universalSearch', () => {
   });
 
   it('reports every family and a final error no worse than any family', { timeout: 20_000 }, () => {
-    const res = universalSearch({ t: 3, r: 15, seed: 1, restarts: 2, maxSweeps: 300, shared: null, timeLimitMs: 6000 });
+    const res = universalSearch({ t: 3, r: 15, seed: 1, restarts: 2, maxSweeps: 300, published: false, timeLimitMs: 6000 });
     expect(res.families.map((f) => f.family)).toEqual(['random', 'naive', 'embedded', 'truncation', 'strassen-block', 'group']);
     const cert = certifiedError(res.best.scheme);
     // <2,3,3>:15 is not built in, so without shared data the packing is Strassen + naive products.

@@ -31,7 +31,7 @@ describe('exact least squares', () => {
 describe('rounding', () => {
   it('recovers a rational point hidden by term scalings and noise, exact error within 1e-12', () => {
     const t = 3, r = 12;
-    const s = planScheme(coverPlan(coverTable(t, subSchemes(t, { shared: null })), r));
+    const s = planScheme(coverPlan(coverTable(t, subSchemes(t, { published: false })), r));
     const P = tileProblem(t, r);
     const F = schemeFactors(s);
     const rng = new Rng(3);
