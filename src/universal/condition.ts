@@ -124,10 +124,11 @@ export interface LowPrecisionMeta {
   kappa: number;
   bf16Fused: number;
   bf16Unfused: number;
+  fp16Fused: number;
   fp16Unfused: number;
 }
 
 export function lowPrecisionMeta(s: Scheme<unknown>): LowPrecisionMeta {
   const sim = (dtype: 'bf16' | 'fp16', storeProducts: boolean) => predictedRoundingError(s, { dtype, storeProducts }).mean;
-  return { kappa: kappa(s), bf16Fused: sim('bf16', false), bf16Unfused: sim('bf16', true), fp16Unfused: sim('fp16', true) };
+  return { kappa: kappa(s), bf16Fused: sim('bf16', false), bf16Unfused: sim('bf16', true), fp16Fused: sim('fp16', false), fp16Unfused: sim('fp16', true) };
 }

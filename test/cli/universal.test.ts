@@ -5,8 +5,10 @@ import { Command, CommanderError } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { universalCommand } from '../../src/cli/universal.ts';
 import { Status } from '../../src/cli/status.ts';
-import { parseSchemeJson } from '../../src/formats/json.ts';
-import { kappa } from '../../src/stl/lowprec.ts';
+import { parseSchemeJson, schemeToJson } from '../../src/formats/json.ts';
+import type { Scheme } from '../../src/scheme/index.ts';
+import { kappa, predictedRoundingError } from '../../src/stl/lowprec.ts';
+import { universalSearch } from '../../src/universal/multistart.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stlkit-universal-'));
@@ -81,21 +83,23 @@ describe('stlkit universal', () => {
     expect(again.value).toBeLessThanOrEqual(55 / 64 + 1e-12);
   }, 30_000);
 
-  it('--max-kappa: the written scheme has κ within the bound and records κ, the bf16 errors and the command', { timeout: 30_000 }, async () => {
+  it('--max-kappa: the written scheme has κ within the bound and records κ, the bf16/fp16 errors and the command', { timeout: 30_000 }, async () => {
     const f = join(dir, 'k25.json');
-    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '10', '--restarts', '3', '--max-kappa', '1.5', '--no-shared', '-o', f]);
+    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '10', '--restarts', '3', '--max-kappa', '1.5', '--no-published', '-o', f]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/κ = [\d.]+ \(bound 1\.500\); predicted bf16 rounding error \(simulated, 256², 3 seeds\): fused [\d.]+%, unfused [\d.]+%/);
+    expect(r.out).toMatch(/conditioning bound: κ ≤ 1\.500 \(--max-kappa\)/);
+    expect(r.out).toMatch(/κ = [\d.]+ \(bound 1\.500\); predicted rounding error \(simulated, 256², 3 seeds\): bf16 fused [\d.]+%, unfused [\d.]+%; fp16 fused [\d.]+%, unfused [\d.]+%/);
     const s = parseSchemeJson(readFileSync(f, 'utf8'), f);
     expect(kappa(s)).toBeLessThanOrEqual(1.5 + 1e-9);
-    expect(s.meta).toMatchObject({ maxKappa: 1.5, seed: 1, command: 'stlkit universal --t 2 --r 5 --seed 1 --time-limit 10 --restarts 3 --max-kappa 1.5 --no-shared' });
+    expect(s.meta).toMatchObject({ maxKappa: 1.5, seed: 1, command: 'stlkit universal --t 2 --r 5 --seed 1 --time-limit 10 --restarts 3 --max-kappa 1.5 --no-published' });
     expect(s.meta.kappa as number).toBeCloseTo(kappa(s), 12);
     expect(s.meta.bf16Fused as number).toBeLessThan(s.meta.bf16Unfused as number);
-    // Given as a bf16 error bound (unfused): κ ≤ √(((e/σ)² − 1)/3).
+    expect(s.meta.fp16Fused as number).toBeLessThan(s.meta.fp16Unfused as number);
+    // Given as a bf16 error bound (unfused): κ ≤ √(((e/σ)² − 1)/3); --no-shared is the former name of --no-published.
     const g = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '10', '--restarts', '2', '--max-bf16-error', '0.005', '--no-shared', '--init', f]);
     expect(g.code, g.err).toBe(0);
     expect(g.out).toMatch(/given +1/);
-    expect(g.out).toMatch(/\(bound 1\.6\d+\)/);
+    expect(g.out).toMatch(/≤ 0\.50%, i\.e\. κ ≤ 1\.6\d+ by the model σ·√\(3κ² \+ 1\) \(--max-bf16-error\)/);
     const both = await cli(['universal', '--t', '2', '--r', '5', '--max-kappa', '2', '--max-bf16-error', '0.01']);
     expect(both.code).toBe(2);
     expect(both.err).toMatch(/not both/);
@@ -104,15 +108,35 @@ describe('stlkit universal', () => {
     expect(tiny.err).toMatch(/below what even naive products reach/);
   });
 
-  it('without the new flags the output has no κ line (default behaviour unchanged)', { timeout: 30_000 }, async () => {
-    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '5', '--restarts', '1', '--no-shared']);
+  it('by default the bound is a predicted bf16 error of 2 % (unfused), checked on the written scheme by simulation', { timeout: 60_000 }, async () => {
+    const f = join(dir, 'd25.json');
+    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '10', '--restarts', '2', '-o', f]);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).not.toMatch(/κ/);
-    expect(r.out).not.toMatch(/given/);
+    expect(r.out).toMatch(/conditioning bound: predicted bf16 rounding error \(unfused kernel\) ≤ 2\.00%, i\.e\. κ ≤ 6\.9\d+ by the model σ·√\(3κ² \+ 1\) \(the default; --max-kappa none for the unconditioned search\)/);
+    const s = parseSchemeJson(readFileSync(f, 'utf8'), f);
+    const unfused = predictedRoundingError(s, { dtype: 'bf16', storeProducts: true }).mean;
+    expect(unfused).toBeLessThanOrEqual(0.02);
+    expect(s.meta.bf16Unfused as number).toBeCloseTo(unfused, 12);
+    expect(s.meta).toMatchObject({ maxBf16Error: 0.02, command: 'stlkit universal --t 2 --r 5 --seed 1 --time-limit 10 --restarts 2 --max-bf16-error 0.02' });
+    expect(kappa(s)).toBeLessThanOrEqual(s.meta.maxKappa as number);
+  });
+
+  it('--max-kappa none: the plain search, unchanged (the scheme universalSearch finds without a bound), with κ and the rounding errors stated', { timeout: 30_000 }, async () => {
+    const f = join(dir, 'n25.json');
+    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '100', '--restarts', '1', '--max-kappa', 'none', '--no-published', '-o', f]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/conditioning bound: none \(--max-kappa none\)/);
+    expect(r.out).toMatch(/κ = [\d.]+; predicted rounding error/);
+    const s = parseSchemeJson(readFileSync(f, 'utf8'), f);
+    const plain = universalSearch({ t: 2, r: 5, seed: 1, restarts: 1, timeLimitMs: 100_000, published: false }).best.scheme as Scheme<unknown>;
+    expect(schemeToJson({ ...s, meta: {} })).toBe(schemeToJson({ ...plain, meta: {} }));
+    expect(s.meta).toMatchObject({ maxKappa: null, command: 'stlkit universal --t 2 --r 5 --seed 1 --time-limit 100 --restarts 1 --max-kappa none --no-published' });
   });
 
   it('rejects bad arguments', async () => {
     expect((await cli(['universal', '--t', '0', '--r', '3'])).code).toBe(2);
     expect((await cli(['universal', '--t', '2', '--r', '3', '--families', 'bogus'])).code).toBe(2);
+    expect((await cli(['universal', '--t', '2', '--r', '3', '--max-kappa', 'bogus'])).code).toBe(2);
+    expect((await cli(['universal', '--t', '2', '--r', '3', '--max-kappa', 'none', '--max-bf16-error', '0.02'])).err).toMatch(/not both/);
   });
 });
