@@ -52,7 +52,10 @@ function commandLine(o: Record<string, unknown>, t: number, r: number, bound: Bo
   return parts.join(' ');
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+// A simulated error is not finite when the format overflows (fp16 tops out at 65504).
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : 'overflow');
+/** JSON has no NaN or Infinity: an overflowing simulation is recorded as "overflow". */
+const jsonLow = (low: LowPrecisionMeta) => Object.fromEntries(Object.entries(low).map(([k, v]) => [k, Number.isFinite(v) ? v : 'overflow']));
 
 function describeBoundLine(bound: Bound, maxKappa: number | undefined, byDefault: boolean): string {
   if (bound.kind === 'none') return 'conditioning bound: none (--max-kappa none); the rounding error below may make the scheme unusable in bf16/fp16';
@@ -136,7 +139,7 @@ export function universalCommand(program: Command, status: Status): void {
       print(`largest |coefficient|: ${maxAbsCoefficient(sc).toPrecision(4)}${o.maxCoef !== undefined ? ` (bound ${o.maxCoef})` : ''}`);
       res.best.scheme = {
         ...sc,
-        meta: { ...sc.meta, ...low, maxKappa: maxKappa ?? null, ...(bound.kind === 'bf16' ? { maxBf16Error: bound.maxError } : {}), seed: o.seed, command: commandLine(o, t, r, bound) },
+        meta: { ...sc.meta, ...jsonLow(low), maxKappa: maxKappa ?? null, ...(bound.kind === 'bf16' ? { maxBf16Error: bound.maxError } : {}), seed: o.seed, command: commandLine(o, t, r, bound) },
       } as typeof res.best.scheme;
       if (res.bound && cert.value < res.bound.value.valueOf() - 1e-12) {
         printErr('internal check failed: the error is below a proven lower bound');
