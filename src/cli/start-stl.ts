@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { generate, targetNamed, writeGenerated } from '../codegen/index.ts';
 import { schemeToJson } from '../formats/json.ts';
 import type { Scheme } from '../scheme/index.ts';
-import { errorToKappa } from '../stl/lowprec.ts';
 import { checkRounding, describeRounding } from '../stl/rounding-check.ts';
-import { certifiedError, lowPrecisionMeta, universalSearch } from '../universal/index.ts';
+import { certifiedError } from '../universal/index.ts';
+import { kappaForBf16Error, universalSearchWithinBf16Error } from '../universal/roundingbound.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 
 /**
@@ -33,10 +33,9 @@ export interface StlWalkStep {
 export function stlWalk(o: StlWalkOptions, log: (line: string) => void): StlWalkStep[] {
   const steps: StlWalkStep[] = [];
   const { t, r } = o;
-  const maxKappa = errorToKappa(o.maxBf16Error, { dtype: 'bf16', storeProducts: true });
-  log(`universal <${t},${t},${t}> rank ${r}: seed ${o.seed}, ${o.timeLimitMs / 1000} s, κ ≤ ${maxKappa.toPrecision(3)} (predicted unfused bf16 error ≤ ${100 * o.maxBf16Error} %)`);
-  const res = universalSearch({ t, r, seed: o.seed, timeLimitMs: o.timeLimitMs, maxKappa });
-  const low = lowPrecisionMeta(res.best.scheme as Scheme<unknown>);
+  log(`universal <${t},${t},${t}> rank ${r}: seed ${o.seed}, ${o.timeLimitMs / 1000} s, κ ≤ ${kappaForBf16Error(o.maxBf16Error).toPrecision(3)} (predicted unfused bf16 error ≤ ${100 * o.maxBf16Error} %)`);
+  // The search `stlkit universal` runs by default: the simulated error of the winner is checked too.
+  const { res, low, maxKappa } = universalSearchWithinBf16Error({ t, r, seed: o.seed, timeLimitMs: o.timeLimitMs }, o.maxBf16Error);
   const scheme = { ...res.best.scheme, meta: { ...res.best.scheme.meta, ...low, maxKappa, seed: o.seed } } as Scheme<unknown>;
   const cert = certifiedError(scheme);
   const schemeFile = join(o.out, `universal-t${t}-r${r}.json`);

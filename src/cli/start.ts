@@ -10,6 +10,7 @@ import { verdict } from './describe.ts';
 import { print, printJson, table } from './output.ts';
 import type { Status } from './status.ts';
 import { stlWalk, type StlWalkStep } from './start-stl.ts';
+import { DEFAULT_MAX_BF16_ERROR } from '../universal/roundingbound.ts';
 
 function libraryTable(status: Status) {
   return BUILTIN.map((b) => {
@@ -81,7 +82,7 @@ export function startCommand(program: Command, status: Status): void {
       if (!o.json) print(table(['step', 'result'], exactSteps.map((x) => [x.step, x.result])));
       if (o.skipStl) return o.json ? printJson({ library: rows, search: summary }) : undefined;
       if (!o.json) print(`\nstlkit 3/3: STL — a universal encoder for t = 4 usable in bf16, its PyTorch export and kernels`);
-      const stl = stlWalk({ out: o.out, seed: o.seed, t: 4, r: 24, timeLimitMs: o.universalSeconds * 1000, maxBf16Error: 0.02 }, o.json ? () => {} : print);
+      const stl = stlWalk({ out: o.out, seed: o.seed, t: 4, r: 24, timeLimitMs: o.universalSeconds * 1000, maxBf16Error: DEFAULT_MAX_BF16_ERROR }, o.json ? () => {} : print);
       if (stl.some((x) => x.result.startsWith('FAILED'))) status.fail();
       if (o.json) return printJson({ library: rows, search: summary, stl });
       print(table(['step', 'result'], stl.map((x) => [x.step, x.result])));

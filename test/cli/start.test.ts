@@ -37,6 +37,7 @@ describe('stlkit main (npm start)', () => {
     expect(r.out).toMatch(/universal +<4,4,4>:24 over [QZR], isotropic error [\d./]+ .*, κ \d\.\d+, simulated bf16 error \d\.\d\d % unfused/);
     const s = loadScheme(join(out, 'universal-t4-r24.json'));
     expect(kappa(s)).toBeLessThanOrEqual(6.93);
+    expect(s.meta.bf16Unfused).toBeLessThanOrEqual(0.02);
     // ... exported and turned into kernels, each file where the closing table says.
     for (const f of ['stl_pt/__init__.py', 'stl_pt/stl_encoders.safetensors', 'stl_t4_r24.py', 'stl_t4_r24.cu']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(r.out).toMatch(new RegExp(`export pytorch +${join(out, 'stl_pt')}\n`));
