@@ -16,6 +16,7 @@ import { symmetryCommand } from './symmetry.ts';
 import { codegenCommand } from './codegen.ts';
 import { universalCommand } from './universal.ts';
 import { fitCommand } from './fit.ts';
+import { catalogueCommand } from './catalogue.ts';
 import { VERSION } from '../util/version.ts';
 
 
@@ -42,6 +43,7 @@ export function buildProgram(status: Status): Command {
   codegenCommand(program, status);
   universalCommand(program, status);
   fitCommand(program, status);
+  catalogueCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;
 }

@@ -1,0 +1,178 @@
+/**
+ * A catalogue of folders of scheme files: every file any importer reads is imported, verified
+ * exactly and summarised in one row; files that cannot be read keep their one-line reason.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { counts, rank, type Scheme } from '../scheme/index.ts';
+import { verifyScheme } from '../verify/index.ts';
+import { InputError } from './errors.ts';
+import { loadSchemes } from './registry.ts';
+
+/** One scheme read from a file (an .npz gives one per member, labelled). */
+export interface CatalogueRow {
+  file: string;
+  format: string;
+  rank: number;
+  field: string;
+  /** 'exact', 'not exact', or 'float' for R schemes (floating point never decides exactness). */
+  verdict: 'exact' | 'not exact' | 'float';
+  additions: number;
+}
+
+export interface Unreadable {
+  file: string;
+  reason: string;
+}
+
+/** The lowest exact rank found for one format and field, beside the best known rank where there is one. */
+export interface BestRow {
+  format: string;
+  field: string;
+  rank: number;
+  file: string;
+  bestKnown: number | null;
+}
+
+export interface Catalogue {
+  rows: CatalogueRow[];
+  unreadable: Unreadable[];
+  best: BestRow[];
+}
+
+/** Best known ranks by sorted format "NxMxP" and ring (Q, Z, ZT), as in Perminov's status table. */
+export type BestKnown = Record<string, Partial<Record<string, number>>>;
+
+/** Names that are documentation or licences, never schemes. */
+const NOT_SCHEMES = /^(readme|license|licence|copying|notice|changelog)(\b|[-_.])/i;
+const DOC_EXTENSIONS = new Set(['.md', '.html', '.pdf', '.png', '.svg', '.py', '.ts', '.js', '.csv', '.sh', '.ipynb', '.gz', '.zip', '.tar']);
+
+/**
+ * The scheme files under `paths` (files or folders, walked recursively, sorted). A PLinOpt scheme
+ * is three to six sibling files; only the first of each group is kept, since the importer reads
+ * the siblings itself.
+ */
+export function schemeFilesUnder(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, top: boolean) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      if (top) out.push(p); // let the importer phrase "no such file"
+      return;
+    }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name), false);
+      return;
+    }
+    const name = basename(p);
+    if (!top && (NOT_SCHEMES.test(name) || DOC_EXTENSIONS.has(extname(name).toLowerCase()))) return;
+    out.push(p);
+  };
+  for (const p of paths) walk(p, true);
+  const seen = new Set<string>();
+  return out.filter((f) => {
+    const key = plinoptGroup(f);
+    if (key === null) return true;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The group a PLinOpt factor file belongs to (its path with the part letter blanked), or null. */
+function plinoptGroup(file: string): string | null {
+  const m = /^(.*?)(-ALT|-CoB)?_[LRP](_[AC])?\.(sms|slp)$/.exec(file);
+  if (!m) return null;
+  return `${m[1]}${m[2] ? '-F' : ''}_X${m[3] ? '_F' : ''}.${m[4]}`;
+}
+
+/** Import and verify one file: its rows, or why it cannot be read. */
+export function catalogueFile(file: string): { rows: CatalogueRow[] } | Unreadable {
+  let schemes;
+  try {
+    schemes = loadSchemes(file);
+  } catch (err) {
+    if (err instanceof InputError) return { file, reason: err.message };
+    if (err instanceof Error && ['FieldError', 'SchemeError', 'TensorError'].includes(err.name)) return { file, reason: `${file}: ${err.message}` };
+    throw err;
+  }
+  return { rows: schemes.map(({ label, scheme }) => row(label ? `${file} [${label}]` : file, scheme)) };
+}
+
+function row(file: string, s: Scheme<unknown>): CatalogueRow {
+  const report = verifyScheme(s, { maxFailures: 0 });
+  const verdict = report.kind === 'float' ? 'float' : report.exact ? 'exact' : 'not exact';
+  const format = s.target.kind === 'matmul' ? s.target.format.join('x') : s.target.kind;
+  return { file, format, rank: rank(s), field: s.fieldTag, verdict, additions: counts(s).additions.total };
+}
+
+/** Catalogue the files under `paths`; `onFile` is told after each file (for a progress line). */
+export function catalogue(paths: readonly string[], bestKnown: BestKnown | null, onFile?: (done: number, total: number, file: string) => void): Catalogue {
+  const files = schemeFilesUnder(paths);
+  const rows: CatalogueRow[] = [];
+  const unreadable: Unreadable[] = [];
+  files.forEach((f, i) => {
+    const r = catalogueFile(f);
+    if ('rows' in r) rows.push(...r.rows);
+    else unreadable.push(r);
+    onFile?.(i + 1, files.length, f);
+  });
+  return { rows, unreadable, best: bestRanks(rows, bestKnown) };
+}
+
+/** Perminov's rings by the field they compare with: an integer scheme against Z, a rational one against Q. */
+const RING: Record<string, string> = { Z: 'Z', Q: 'Q' };
+
+/** The lowest exact rank per format and field, ordered by format then field. */
+export function bestRanks(rows: readonly CatalogueRow[], bestKnown: BestKnown | null): BestRow[] {
+  const best = new Map<string, CatalogueRow>();
+  for (const r of rows) {
+    if (r.verdict !== 'exact') continue;
+    const key = `${r.format}|${r.field}`;
+    const b = best.get(key);
+    if (!b || r.rank < b.rank) best.set(key, r);
+  }
+  return [...best.values()]
+    .map((r) => ({ format: r.format, field: r.field, rank: r.rank, file: r.file, bestKnown: known(bestKnown, r.format, r.field) }))
+    .sort((a, b) => compareFormats(a.format, b.format) || a.field.localeCompare(b.field));
+}
+
+/** The matmul rank is the same for every order of n, m, p; the table is keyed by the sorted one. */
+function known(table: BestKnown | null, format: string, field: string): number | null {
+  const ring = RING[field];
+  if (!table || !ring || !/^\d+x\d+x\d+$/.test(format)) return null;
+  const key = format.split('x').map(Number).sort((a, b) => a - b).join('x');
+  return table[key]?.[ring] ?? null;
+}
+
+function compareFormats(a: string, b: string): number {
+  const x = a.split('x').map(Number), y = b.split('x').map(Number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] || 0) - (y[i] || 0) || a.localeCompare(b);
+  return a.localeCompare(b);
+}
+
+/** Read a best-known table {"ranks": {"NxMxP": {"Q": r, "Z": r, "ZT": r}}}; bad input is an InputError. */
+export function readBestKnown(file: string): BestKnown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(file, '', code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (err as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(file, '', `invalid JSON (${(err as Error).message})`);
+  }
+  const ranks = (data as { ranks?: unknown })?.ranks;
+  if (!ranks || typeof ranks !== 'object' || Array.isArray(ranks)) throw new InputError(file, '', 'expected {"ranks": {"NxMxP": {"Q": r, "Z": r, "ZT": r}}}');
+  for (const [k, v] of Object.entries(ranks)) {
+    if (!/^\d+x\d+x\d+$/.test(k) || !v || typeof v !== 'object') throw new InputError(file, `"ranks"."${k}"`, 'expected a format NxMxP mapped to {"Q": r, "Z": r, "ZT": r}');
+    for (const [ring, r] of Object.entries(v)) if (!Number.isInteger(r)) throw new InputError(file, `"ranks"."${k}"."${ring}"`, 'expected an integer rank');
+  }
+  return ranks as BestKnown;
+}

@@ -1,0 +1,117 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { schemeFilesUnder } from '../../src/formats/catalogue.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'stlkit-catalogue-'));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  mkdirSync(join(p, '..'), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+};
+const strassen = {
+  format: [2, 2, 2], rank: 7, field: 'Z',
+  U: [[1, 0, 0, 1], [0, 0, 1, 1], [1, 0, 0, 0], [0, 0, 0, 1], [1, 1, 0, 0], [-1, 0, 1, 0], [0, 1, 0, -1]],
+  V: [[1, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, -1], [-1, 0, 1, 0], [0, 0, 0, 1], [1, 1, 0, 0], [0, 0, 1, 1]],
+  W: [[1, 0, 0, 1], [0, 0, 1, -1], [0, 1, 0, 1], [1, 0, 1, 0], [-1, 1, 0, 0], [0, 0, 0, 1], [1, 0, 0, 0]],
+};
+// The same scheme in the flip-graph .exp trace form, written by hand.
+const strassenExp = [
+  '(a11+a22)*(b11+b22)*(c11+c22)',
+  '(a21+a22)*(b11)*(c12-c22)',
+  '(a11)*(b12-b22)*(c21+c22)',
+  '(a22)*(-b11+b21)*(c11+c12)',
+  '(a11+a12)*(b22)*(-c11+c21)',
+  '(-a11+a21)*(b11+b12)*(c22)',
+  '(a12-a22)*(b21+b22)*(c11)',
+].join('\n');
+const classical = {
+  format: [1, 1, 2], rank: 2, field: 'Q',
+  U: [[1], [1]], V: [[1, 0], [0, 1]], W: [[1, 0], [0, 1]],
+};
+
+const good = join(dir, 'good');
+const ok = write('good/a/strassen.json', JSON.stringify(strassen));
+const okExp = write('good/b/strassen-222.exp', strassenExp);
+const okQ = write('good/b/classical.json', JSON.stringify(classical));
+write('good/README.md', '# not a scheme\n');
+write('good/LICENSE', 'MIT\n');
+const bestKnown = write('best.json', JSON.stringify({ ranks: { '2x2x2': { Q: 7, Z: 7, ZT: 7 }, '1x1x2': { Q: 2, Z: 2, ZT: 2 } } }));
+
+const mixed = join(dir, 'mixed');
+const bad = structuredClone(strassen);
+bad.V[3][2] = 2;
+const mixedOk = write('mixed/ok.json', JSON.stringify(strassen));
+const corrupt = write('mixed/corrupt.json', JSON.stringify(bad));
+const truncated = write('mixed/truncated.json', JSON.stringify(strassen).slice(0, 40));
+
+describe('stlkit catalogue', () => {
+  it('walks folders, skips README and LICENSE, and exits 0 when every scheme is exact', async () => {
+    const r = await runCli(['catalogue', good, '--best-known', bestKnown]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^3 files, 3 schemes \(3 exact, 0 not\), 0 unreadable, in [\d.]+ s$/m);
+    expect(r.out).toMatch(/^format +rank +field +exact +additions +file$/m);
+    expect(r.out).toMatch(new RegExp(`^2x2x2 +7 +Z +exact +18 +${ok.replace(/[.\\]/g, '\\$&')}$`, 'm'));
+    expect(r.out).not.toMatch(/README|LICENSE/);
+    expect(r.out).toMatch(/^1x1x2 +Q +2 +2 +0 +/m);
+  });
+
+  it('gives the exact JSON: rows, unreadable files with their reason, best ranks beside the best known', async () => {
+    const r = await runCli(['catalogue', good, mixed, '--best-known', bestKnown, '--json']);
+    expect(r.code).toBe(1);
+    const row = (file: string, verdict: string) => ({ file, format: '2x2x2', rank: 7, field: 'Z', verdict, additions: 18 });
+    expect(JSON.parse(r.out)).toEqual({
+      bestKnown,
+      rows: [
+        row(ok, 'exact'),
+        { file: okQ, format: '1x1x2', rank: 2, field: 'Q', verdict: 'exact', additions: 0 },
+        row(okExp, 'exact'),
+        row(corrupt, 'not exact'),
+        row(mixedOk, 'exact'),
+      ],
+      unreadable: [{ file: truncated, reason: expect.stringMatching(new RegExp(`^${truncated.replace(/[.\\]/g, '\\$&')}: invalid JSON`)) }],
+      best: [
+        { format: '1x1x2', field: 'Q', rank: 2, file: okQ, bestKnown: 2 },
+        { format: '2x2x2', field: 'Z', rank: 7, file: ok, bestKnown: 7 },
+      ],
+    });
+  });
+
+  it('exits 1 for a scheme that is not exact, lists the unreadable file with its reason and goes on', async () => {
+    const out = join(dir, 'table.txt');
+    const r = await runCli(['catalogue', mixed, '--best-known', bestKnown, '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^3 files, 2 schemes \(1 exact, 1 not\), 1 unreadable/);
+    expect(text).toMatch(/^2x2x2 +7 +Z +not exact +18 +.*corrupt\.json$/m);
+    expect(text).toMatch(/^unreadable \(1\):\n {2}.*truncated\.json: invalid JSON/m);
+  });
+
+  it('a --best-known file that is not there is a bad argument', async () => {
+    const r = await runCli(['catalogue', good, '--best-known', join(dir, 'absent.json')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/absent\.json: no such file/);
+  });
+
+  it('exits 2 for a folder that is not there or a malformed best-known table, with one line', async () => {
+    const r = await runCli(['catalogue', join(dir, 'nowhere')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/nowhere: no such file or folder/);
+    const r2 = await runCli(['catalogue', good, '--best-known', write('bk.json', '{"ranks": []}')]);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/bk\.json: expected \{"ranks"/);
+    expect((await runCli(['catalogue'])).code).toBe(2);
+  });
+});
+
+describe('schemeFilesUnder', () => {
+  it('keeps one file of each PLinOpt group, plain and factored apart', () => {
+    const d = join(dir, 'plinopt');
+    for (const n of ['x_L.sms', 'x_R.sms', 'x_P.sms', 'x_L.slp', 'x_R.slp', 'x_P.slp', 'x_L_A.sms', 'x_L_C.sms', 'x_R_A.sms', 'y-ALT_L.sms', 'y-CoB_L.sms', 'y_L.sms']) write(`plinopt/${n}`, '');
+    expect(schemeFilesUnder([d]).map((f) => f.slice(d.length + 1))).toEqual(['x_L.slp', 'x_L.sms', 'x_L_A.sms', 'y-ALT_L.sms', 'y_L.sms']);
+  });
+});
