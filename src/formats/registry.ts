@@ -87,7 +87,41 @@ export function loadSchemes(file: string, opts: LoadOptions = {}): { label: stri
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(file, '', code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? (err as Error).message})`);
   }
-  return detect(file, data, opts.from).read(data, file, opts);
+  const ext = extname(file).toLowerCase();
+  if (opts.from || !GENERIC_EXTENSIONS.has(ext)) return detect(file, data, opts.from).read(data, file, opts);
+  return readByCandidates(file, data, ext, opts);
+}
+
+/** Extensions that say nothing about the format: every source that claims one is tried in turn. */
+const GENERIC_EXTENSIONS = new Set(['.txt', '']);
+
+/**
+ * Read a file whose extension does not name its format with each source that claims the extension,
+ * in the order of SOURCES; the first that reads it wins. When none does, one line names every
+ * candidate tried and why it refused, so a format no importer knows is not reported as a stray
+ * character of the first one.
+ */
+function readByCandidates(file: string, data: Uint8Array, ext: string, opts: LoadOptions) {
+  const candidates = SOURCES.filter((x) => x.extensions.includes(ext));
+  if (candidates.length === 0) return detect(file, data).read(data, file, opts);
+  const refusals: string[] = [];
+  for (const c of candidates) {
+    try {
+      return c.read(data, file, opts);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      // A source that recognised the file and refused it on purpose (border rank, √3, …) has the last word.
+      if (candidates.length === 1 && !looksUnrecognised(err)) throw err;
+      refusals.push(`${c.name} (${err.message.startsWith(`${file}: `) ? err.message.slice(file.length + 2) : err.message})`);
+    }
+  }
+  const what = ext ? `the extension ${ext}` : 'a file without an extension';
+  throw new InputError(file, '', `no importer recognises it; tried the ones for ${what}: ${refusals.join('; ')}; pass --from (${SOURCE_NAMES().join(', ')})`);
+}
+
+/** A refusal about the file's syntax (a stray character, a missing block), not about its content. */
+function looksUnrecognised(err: InputError): boolean {
+  return !/not supported|cannot be imported|no exact representation/.test(err.problem);
 }
 
 /** Read a file that must hold exactly one scheme. */

@@ -1,0 +1,35 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSchemes } from '../../src/formats/registry.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'stlkit-detect-'));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('format detection for extensions that do not name a format', () => {
+  it('reads a .txt in the flip-graph style through the candidate that recognises it', () => {
+    const f = write('222m7.txt', ['(a11+a22)*(b11+b22)*(c11+c22)', '(a21+a22)*(b11)*(c12-c22)', '(a11)*(b12-b22)*(c21+c22)', '(a22)*(-b11+b21)*(c11+c12)', '(a11+a12)*(b22)*(-c11+c21)', '(-a11+a21)*(b11+b12)*(c22)', '(a12-a22)*(b21+b22)*(c11)'].join('\n'));
+    const [{ scheme }] = loadSchemes(f);
+    expect(scheme.U.length).toBe(7);
+  });
+
+  it('gives a file no importer recognises one line naming the candidates tried and why each refused', async () => {
+    const f = write('dense.txt', '2 2 2 7\n1 0 0 1\n');
+    expect(() => loadSchemes(f)).toThrow(new RegExp(`^${f.replace(/[.\\]/g, '\\$&')}: no importer recognises it; tried the ones for the extension \\.txt: exp \\(.+\\); pass --from \\(json, `));
+    const r = await runCli(['verify', f]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/no importer recognises it; tried .*exp \(/);
+  });
+
+  it('keeps a deliberate refusal of a recognised file as it is', () => {
+    const f = write('bini222-5-approx', '1 0 x\n');
+    expect(() => loadSchemes(f)).toThrow(/border-rank/);
+  });
+});
