@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { fieldOf, Fraction, Q, type Field, type FieldTag } from '../field/index.ts';
 import { formatOf, makeScheme, SchemeError, type Scheme } from '../scheme/index.ts';
+import { exactDecimal } from './coeff.ts';
 import { asInputError, InputError } from './errors.ts';
 import type { ImportOptions } from './importer.ts';
 
@@ -89,7 +90,7 @@ type Value =
   | { kind: 'prod'; scalar: Fraction; forms: Partial<Record<Letter, Form>> };
 
 interface Tok {
-  t: 'num' | 'var' | '(' | ')' | '+' | '-' | '*' | 'end';
+  t: 'num' | 'var' | '(' | ')' | '+' | '-' | '*' | '/' | 'end';
   col: number;
   text: string;
   q?: Fraction;
@@ -102,19 +103,20 @@ const VAR_HELP = 'expected a<i><j>, b<j><k> or c<k><i> (1-based; a<i>_<j> when a
 
 function lex(text: string, fail: (col: number, problem: string) => never): Tok[] {
   const toks: Tok[] = [];
-  const re = /\s*(?:(\d+)(?:\s*\/\s*(\d+))?|([A-Za-z][A-Za-z0-9_]*)|([()+\-*])|(\S))/y;
+  // Numbers are integers or decimals (read exactly: 0.5 is 1/2); '/' is an operator, so `p/q`,
+  // `(1/2)*a11` and a whole-term `(a…)*(b…)*(c…)/N` all go through the same evaluation.
+  const re = /\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z][A-Za-z0-9_]*)|([()+\-*/])|(\S))/y;
   for (let m = re.exec(text); m && m[0] !== ''; m = re.exec(text)) {
     const col = m.index + m[0].length - m[0].trimStart().length + 1;
     const tok = m[0].trim();
     if (m[1] !== undefined) {
-      if (m[2] !== undefined && BigInt(m[2]) === 0n) fail(col, `coefficient ${m[1]}/${m[2]} divides by zero`);
-      toks.push({ t: 'num', col, text: tok, q: new Fraction(BigInt(m[1]), BigInt(m[2] ?? 1)) });
+      toks.push({ t: 'num', col, text: tok, q: exactDecimal(m[1]) });
+    } else if (m[2] !== undefined) {
+      toks.push({ t: 'var', col, text: tok, ...variable(m[2], (p) => fail(col, p)) });
     } else if (m[3] !== undefined) {
-      toks.push({ t: 'var', col, text: tok, ...variable(m[3], (p) => fail(col, p)) });
-    } else if (m[4] !== undefined) {
-      toks.push({ t: m[4] as Tok['t'], col, text: tok });
+      toks.push({ t: m[3] as Tok['t'], col, text: tok });
     } else {
-      fail(col, `unexpected character '${m[5]}'`);
+      fail(col, `unexpected character '${m[4]}'`);
     }
   }
   toks.push({ t: 'end', col: text.trimEnd().length + 1, text: '' });
@@ -195,10 +197,19 @@ function evalLine(text: string, fail: (col: number, problem: string) => never): 
   };
 
   // Factors may be joined by '*' or written side by side (`*_lifted.txt`), but not two numbers.
+  // A divisor must be a number: `/N` scales whatever stands before it.
   const product = (): Value => {
     let v = atom();
     for (;;) {
       const t = peek();
+      if (t.t === '/') {
+        pos++;
+        const d = atom();
+        if (d.kind !== 'num') fail(t.col, `a divisor must be a number, found ${d.kind === 'lin' ? 'a linear form in ' + d.letter : 'a product'}`);
+        if (d.q.n === 0n) fail(t.col, `coefficient ${v.kind === 'num' ? v.q.toFraction() : '(…)'}/${d.q.toFraction()} divides by zero`);
+        v = scale(v, d.q.inverse());
+        continue;
+      }
       if (t.t === '*') pos++;
       else if (!(t.t === '(' || t.t === 'var')) return v;
       v = mul(v, atom(), t.col);
@@ -227,6 +238,12 @@ function evalLine(text: string, fail: (col: number, problem: string) => never): 
 
 // ---------------------------------------------------------------------------------------------
 
+/** `#` and `//` start comments (whole lines or line ends); neither character occurs in a product. */
+function stripComment(line: string): string {
+  const at = line.search(/#|\/\//);
+  return at < 0 ? line : line.slice(0, at);
+}
+
 type ParsedLine = { line: number; scalar: Fraction; forms: Record<Letter, Form> };
 
 /** Read a flip-graph `.exp` / symmetric-flips `.txt` file. */
@@ -234,11 +251,17 @@ export function readExp(data: Uint8Array, file: string, opts: ImportOptions = {}
   const text = decodeText(data, file);
   const parsed: ParsedLine[] = [];
   // Split on \n only and strip \r: the symmetric-flips files end lines in \r\n and even \r\r\n.
-  text.split('\n').forEach((raw, x) => {
-    const body = raw.replace(/\r+$/, '');
+  const lines = text.split('\n');
+  // The last line of a file that does not end in a newline may have been cut mid-product.
+  let lastBody = lines.length - 1;
+  while (lastBody > 0 && stripComment(lines[lastBody]).trim() === '') lastBody--;
+  const cut = !/\n\s*$/.test(text);
+  lines.forEach((raw, x) => {
+    const body = stripComment(raw.replace(/\r+$/, ''));
     if (body.trim() === '') return;
     const fail = (col: number, problem: string): never => {
-      throw new InputError(file, `line ${x + 1}`, `${problem} (column ${col})`);
+      const hint = cut && x === lastBody ? 'the file ends inside this product (truncated?): ' : '';
+      throw new InputError(file, `line ${x + 1}`, `${hint}${problem} (column ${col})`);
     };
     const v = evalLine(body, fail);
     parsed.push({ line: x + 1, scalar: v.scalar, forms: v.forms as Record<Letter, Form> });

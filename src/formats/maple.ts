@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { Fraction, type FieldTag } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
+import { evalCoeff } from './coeff.ts';
 import { InputError } from './errors.ts';
 import { decodeText, fieldFromName, rationalScheme, type RationalTerm } from './exp.ts';
 import type { ImportOptions } from './importer.ts';
@@ -84,23 +85,9 @@ export class MapleCursor {
     throw new InputError(this.file, `line ${at.line}`, at.col ? `${problem} (column ${at.col})` : problem);
   }
 
-  /** An exact number: [-|+] digits [. digits] [/ digits]. Decimals are read exactly, never as floats. */
+  /** An exact coefficient: a number or an arithmetic expression such as `(0-1*1)` or `-3/4`. */
   number(context: string): Fraction {
-    const start = this.peek();
-    const neg = this.accept('-');
-    if (!neg) this.accept('+');
-    const t = this.peek();
-    if (t.kind !== 'num') this.fail(`expected a number ${context}, found ${this.show(t)}`, t);
-    this.next();
-    let q = decimal(t.text);
-    if (this.accept('/')) {
-      const d = this.peek();
-      if (d.kind !== 'num' || d.text.includes('.')) this.fail(`expected an integer denominator after '${t.text}/', found ${this.show(d)}`, d);
-      this.next();
-      if (BigInt(d.text) === 0n) this.fail(`coefficient ${t.text}/${d.text} divides by zero`, start);
-      q = q.div(new Fraction(BigInt(d.text)));
-    }
-    return neg ? q.neg() : q;
+    return evalCoeff({ peek: () => this.peek(), next: () => this.next(), fail: (problem) => this.fail(problem) }, context);
   }
 
   /** `open item (, item)* close`, returning the items; `what` names the list in messages. */
@@ -125,11 +112,6 @@ export class MapleCursor {
     if (rows.length === 0 || rows[0].length === 0) this.fail(`${what} is empty`, { line, col });
     return { rows, line, col };
   }
-}
-
-function decimal(text: string): Fraction {
-  const [int, frac = ''] = text.split('.');
-  return new Fraction(BigInt(int + frac), 10n ** BigInt(frac.length));
 }
 
 /** Everything after the data must be empty apart from a statement terminator. */
