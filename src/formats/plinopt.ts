@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fieldOf, Fraction, parseRational, Q, type Field, type FieldTag } from '../field/index.ts';
 import { makeScheme, type Scheme } from '../scheme/index.ts';
-import { verifyScheme } from '../verify/index.ts';
 import { asInputError, InputError } from './errors.ts';
 import type { ImportOptions } from './importer.ts';
 import { parseSlp } from './slp.ts';
@@ -13,10 +12,11 @@ import { parseSlp } from './slp.ts';
  * `<base>_P.sms` (n·p × R, giving vec C). A `.sms` file: `#` comments, a header "rows cols R",
  * 1-based "row col value" lines, and a "0 0 0" terminator (anything after it is tool output).
  *
- * The files do not say how A, B, C are vectorised, so the layout is detected: each of vec A,
- * vec B, vec C may be row- or column-major, and the first of the 8 combinations (all row-major
- * first) under which the scheme verifies exactly wins. Factored variants (alternative basis,
- * sparse factorizations) are multiplied out first; see factoredBase.
+ * vec A, vec B and vec C are row-major, PLinOpt's own convention (its tools and every published
+ * triple use it). The layout is fixed, never guessed by trying layouts until one verifies: a triple
+ * that is not exact must import and fail verification with its equations, not be refused.
+ * Factored variants (alternative basis, sparse factorizations) are multiplied out first; see
+ * factoredBase.
  *
  * Each matrix may instead come as a linear straight-line program `.slp` (see slp.ts) computing
  * the same map: then every file of the scheme is read as `.slp`, and the rest is shared.
@@ -152,21 +152,10 @@ function fromMatrices(l: Sms, r: Sms, pm: Sms, base: string, label: string, opts
   const F = fieldOf(tag) as Field<unknown>;
   const [Lm, Rm, Pm] = [l, r, pm].map((x) => dense(x, F));
   const meta = { source, name: basename(base) };
-  let first: string | undefined;
-  for (const layout of LAYOUTS) {
-    const s = build(Lm, Rm, Pm, [n, m, p], layout, F, tag, { ...meta, source_layout: describeLayout(layout) }, label);
-    const rep = verifyScheme(s, { maxFailures: 0 });
-    if (rep.kind === 'exact' && rep.exact) return s;
-    first ??= rep.kind === 'exact' ? `${rep.failing} of ${rep.equations} Brent equations fail with all row-major` : 'not exact';
-  }
-  throw new InputError(label, '', `is not a <${n},${m},${p}> scheme over ${tag} under any of the 8 row/column-major layouts of vec A, vec B, vec C (${first})`);
+  return build(Lm, Rm, Pm, [n, m, p], ROW_MAJOR, F, tag, { ...meta, source_layout: describeLayout(ROW_MAJOR) }, label);
 }
 
-const LAYOUTS: PlinoptLayout[] = (['row', 'col'] as const).flatMap((C) => (['row', 'col'] as const).flatMap((B) => (['row', 'col'] as const).map((A) => ({ A, B, C }))))
-  .sort((x, y) => count(x) - count(y));
-function count(l: PlinoptLayout): number {
-  return +(l.A === 'col') + +(l.B === 'col') + +(l.C === 'col');
-}
+const ROW_MAJOR: PlinoptLayout = { A: 'row', B: 'row', C: 'row' };
 
 function describeLayout(l: PlinoptLayout): string {
   return `vec(A) ${l.A}-major, vec(B) ${l.B}-major, vec(C) ${l.C}-major`;

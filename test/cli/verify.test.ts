@@ -34,6 +34,18 @@ describe('stlkit verify', () => {
     expect(r.out).toMatch(/a22·b21→c11 \[3,2,0\]: expected 0, got 1/);
   });
 
+  it('exits 1 with failing equations on a non-exact PLinOpt triple (read row-major, never refused)', async () => {
+    // L (7×4 on vec A), R (7×4 on vec B), P (4×7 giving vec C), row-major, one coefficient of W changed.
+    const sms = (M: number[][]) => `${M.length} ${M[0].length} M\n${M.flatMap((r, i) => r.flatMap((x, j) => (x ? [`${i + 1} ${j + 1} ${x}`] : []))).join('\n')}\n0 0 0\n`;
+    const W = structuredClone(strassen.W);
+    W[4][1] = 0;
+    write('2x2x2_7_bad_R.sms', sms(strassen.V));
+    write('2x2x2_7_bad_P.sms', sms(W[0].map((_, c) => W.map((r) => r[c]))));
+    const r = await runCli(['verify', write('2x2x2_7_bad_L.sms', sms(strassen.U))]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/NOT EXACT over Z: 2 of 64 equations fail/);
+  });
+
   it('exits 2 on malformed input, naming the file, without a stack trace', async () => {
     const cases: [string, string, RegExp][] = [
       ['trunc.json', JSON.stringify(strassen).slice(0, 40), /trunc\.json: invalid JSON/],
