@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { fieldOf, Fraction, Q, type Field, type FieldTag } from '../field/index.ts';
+import { C, fieldOf, Fraction, Q, type Field, type FieldTag } from '../field/index.ts';
 import { formatOf, makeScheme, SchemeError, type Scheme } from '../scheme/index.ts';
 import { exactDecimal } from './coeff.ts';
 import { asInputError, InputError } from './errors.ts';
@@ -79,21 +79,28 @@ export function decodeText(data: Uint8Array, file: string): string {
 // ---------------------------------------------------------------------------------------------
 // Reading one line: a tiny expression evaluator whose values are numbers, linear forms in one of
 // a/b/c, or products of such forms. Checking degrees while evaluating gives precise messages
-// ("two factors in b", "a sum of products") instead of a generic syntax error.
+// ("two factors in b", "a sum of products") instead of a generic syntax error. Scalars live in Q,
+// or in C = Q(i) for files with Python-style complex literals (`(0.5+0.5j)*a12`): a file is read
+// over Q first and read again over C only when an imaginary literal turns up.
+
+/** Thrown by the lexer over Q at the first imaginary literal: the file must be read over C. */
+class NeedsComplex extends Error {}
+/** A scalar of Q (Fraction) or C (Gaussian), as the field in use computes it. */
+type S = unknown;
 
 type Letter = 'a' | 'b' | 'c';
 /** Coefficients of one linear form keyed by "row,col" (1-based, as written). */
-type Form = Map<string, Fraction>;
+type Form = Map<string, S>;
 type Value =
-  | { kind: 'num'; q: Fraction }
+  | { kind: 'num'; q: S }
   | { kind: 'lin'; letter: Letter; form: Form; lone?: boolean }
-  | { kind: 'prod'; scalar: Fraction; forms: Partial<Record<Letter, Form>> };
+  | { kind: 'prod'; scalar: S; forms: Partial<Record<Letter, Form>> };
 
 interface Tok {
   t: 'num' | 'var' | '(' | ')' | '+' | '-' | '*' | '/' | 'end';
   col: number;
   text: string;
-  q?: Fraction;
+  q?: S;
   letter?: Letter;
   idx?: [number, number];
 }
@@ -101,22 +108,26 @@ interface Tok {
 const MAX_INDEX = 1000;
 const VAR_HELP = 'expected a<i><j>, b<j><k> or c<k><i> (1-based; a<i>_<j> when an index exceeds 9)';
 
-function lex(text: string, fail: (col: number, problem: string) => never): Tok[] {
+function lex(text: string, F: Field<S>, fail: (col: number, problem: string) => never): Tok[] {
   const toks: Tok[] = [];
   // Numbers are integers or decimals (read exactly: 0.5 is 1/2); '/' is an operator, so `p/q`,
   // `(1/2)*a11` and a whole-term `(a…)*(b…)*(c…)/N` all go through the same evaluation.
-  const re = /\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z][A-Za-z0-9_]*)|([()+\-*/])|(\S))/y;
+  // A number directly followed by j or i (`0.5j`), or a lone j or i, is imaginary.
+  const re = /\s*(?:(\d+(?:\.\d*)?|\.\d+)([ij](?![A-Za-z0-9_]))?|([A-Za-z][A-Za-z0-9_]*)|([()+\-*/])|(\S))/y;
   for (let m = re.exec(text); m && m[0] !== ''; m = re.exec(text)) {
     const col = m.index + m[0].length - m[0].trimStart().length + 1;
     const tok = m[0].trim();
-    if (m[1] !== undefined) {
-      toks.push({ t: 'num', col, text: tok, q: exactDecimal(m[1]) });
-    } else if (m[2] !== undefined) {
-      toks.push({ t: 'var', col, text: tok, ...variable(m[2], (p) => fail(col, p)) });
+    const imaginary = m[2] !== undefined || m[3] === 'i' || m[3] === 'j';
+    if (imaginary && F !== C) throw new NeedsComplex();
+    if (m[1] !== undefined || imaginary) {
+      const q = m[1] === undefined ? Q.one : exactDecimal(m[1]);
+      toks.push({ t: 'num', col, text: tok, q: F === C ? { re: imaginary ? Q.zero : q, im: imaginary ? q : Q.zero } : q });
     } else if (m[3] !== undefined) {
-      toks.push({ t: m[3] as Tok['t'], col, text: tok });
+      toks.push({ t: 'var', col, text: tok, ...variable(m[3], (p) => fail(col, p)) });
+    } else if (m[4] !== undefined) {
+      toks.push({ t: m[4] as Tok['t'], col, text: tok });
     } else {
-      fail(col, `unexpected character '${m[4]}'`);
+      fail(col, `unexpected character '${m[5]}'`);
     }
   }
   toks.push({ t: 'end', col: text.trimEnd().length + 1, text: '' });
@@ -136,27 +147,28 @@ function variable(name: string, fail: (problem: string) => never): { letter: Let
   return { letter: m[1] as Letter, idx };
 }
 
-const scaleForm = (f: Form, q: Fraction): Form => new Map([...f].map(([k, v]) => [k, v.mul(q)]));
+const scaleForm = (F: Field<S>, f: Form, q: S): Form => new Map([...f].map(([k, v]) => [k, F.mul(v, q)]));
 
-function scale(v: Value, q: Fraction): Value {
-  if (v.kind === 'num') return { kind: 'num', q: v.q.mul(q) };
-  if (v.kind === 'lin') return { kind: 'lin', letter: v.letter, form: scaleForm(v.form, q) };
-  return { ...v, scalar: v.scalar.mul(q) };
+function scale(F: Field<S>, v: Value, q: S): Value {
+  if (v.kind === 'num') return { kind: 'num', q: F.mul(v.q, q) };
+  if (v.kind === 'lin') return { kind: 'lin', letter: v.letter, form: scaleForm(F, v.form, q) };
+  return { ...v, scalar: F.mul(v.scalar, q) };
 }
 
 /** Evaluate one line to a product of three linear forms; `fail` throws with a column. */
-function evalLine(text: string, fail: (col: number, problem: string) => never): Value & { kind: 'prod' } {
-  const toks = lex(text, fail);
+function evalLine(text: string, F: Field<S>, fail: (col: number, problem: string) => never): Value & { kind: 'prod' } {
+  const toks = lex(text, F, fail);
+  const minusOne = F.neg(F.one);
   let pos = 0;
   const peek = () => toks[pos];
   const show = (t: Tok) => (t.t === 'end' ? 'end of line' : `'${t.text}'`);
 
   const add = (x: Value, y: Value, col: number): Value => {
-    if (x.kind === 'num' && y.kind === 'num') return { kind: 'num', q: x.q.add(y.q) };
+    if (x.kind === 'num' && y.kind === 'num') return { kind: 'num', q: F.add(x.q, y.q) };
     if (x.kind === 'lin' && y.kind === 'lin') {
       if (x.letter !== y.letter) fail(col, `a sum mixes ${x.letter} and ${y.letter}; each factor is a linear form in one matrix`);
       const form = new Map(x.form);
-      for (const [k, v] of y.form) form.set(k, (form.get(k) ?? Q.zero).add(v));
+      for (const [k, v] of y.form) form.set(k, F.add(form.get(k) ?? F.zero, v));
       return { kind: 'lin', letter: x.letter, form };
     }
     if (x.kind === 'prod' || y.kind === 'prod') fail(col, 'a sum of products; expected one product of three factors per line');
@@ -164,14 +176,14 @@ function evalLine(text: string, fail: (col: number, problem: string) => never): 
   };
 
   const mul = (x: Value, y: Value, col: number): Value => {
-    if (x.kind === 'num') return scale(y, x.q);
-    if (y.kind === 'num') return scale(x, y.q);
+    if (x.kind === 'num') return scale(F, y, x.q);
+    if (y.kind === 'num') return scale(F, x, y.q);
     const asProd = (v: Value & { kind: 'lin' | 'prod' }) => {
       if (v.kind === 'prod') return v;
       // A factor written `(-a21)` or `(-b12)` is kept as +a21 with its sign in the product's scalar,
       // which goes to W: the published JSON conversions of these files read it so.
-      if (v.lone && v.letter !== 'c') return { kind: 'prod' as const, scalar: new Fraction(-1), forms: { [v.letter]: scaleForm(v.form, new Fraction(-1)) } };
-      return { kind: 'prod' as const, scalar: Q.one, forms: { [v.letter]: v.form } };
+      if (v.lone && v.letter !== 'c') return { kind: 'prod' as const, scalar: minusOne, forms: { [v.letter]: scaleForm(F, v.form, minusOne) } };
+      return { kind: 'prod' as const, scalar: F.one, forms: { [v.letter]: v.form } };
     };
     const [px, py] = [asProd(x), asProd(y)];
     const forms = { ...px.forms };
@@ -179,13 +191,13 @@ function evalLine(text: string, fail: (col: number, problem: string) => never): 
       if (forms[l]) fail(col, `two factors in ${l}; a product has one factor each in a, b and c`);
       forms[l] = py.forms[l];
     }
-    return { kind: 'prod', scalar: px.scalar.mul(py.scalar), forms };
+    return { kind: 'prod', scalar: F.mul(px.scalar, py.scalar), forms };
   };
 
   const atom = (): Value => {
     const t = toks[pos++];
     if (t.t === 'num') return { kind: 'num', q: t.q! };
-    if (t.t === 'var') return { kind: 'lin', letter: t.letter!, form: new Map([[t.idx!.join(','), Q.one]]) };
+    if (t.t === 'var') return { kind: 'lin', letter: t.letter!, form: new Map([[t.idx!.join(','), F.one]]) };
     if (t.t === '(') {
       const lone = toks[pos].t === '-' && toks[pos + 1].t === 'var' && toks[pos + 2].t === ')';
       const v = sum();
@@ -206,8 +218,8 @@ function evalLine(text: string, fail: (col: number, problem: string) => never): 
         pos++;
         const d = atom();
         if (d.kind !== 'num') fail(t.col, `a divisor must be a number, found ${d.kind === 'lin' ? 'a linear form in ' + d.letter : 'a product'}`);
-        if (d.q.n === 0n) fail(t.col, `coefficient ${v.kind === 'num' ? v.q.toFraction() : '(…)'}/${d.q.toFraction()} divides by zero`);
-        v = scale(v, d.q.inverse());
+        if (F.isZero(d.q)) fail(t.col, `coefficient ${v.kind === 'num' ? F.toString(v.q) : '(…)'}/${F.toString(d.q)} divides by zero`);
+        v = scale(F, v, F.inv(d.q));
         continue;
       }
       if (t.t === '*') pos++;
@@ -223,7 +235,7 @@ function evalLine(text: string, fail: (col: number, problem: string) => never): 
       const sign = t.t === '-' ? -1 : t.t === '+' ? 1 : 0;
       if (sign) pos++;
       else if (v !== undefined) return v;
-      const term = sign < 0 ? scale(product(), new Fraction(-1)) : product();
+      const term = sign < 0 ? scale(F, product(), minusOne) : product();
       v = v === undefined ? term : add(v, term, t.col);
     }
   };
@@ -244,11 +256,35 @@ function stripComment(line: string): string {
   return at < 0 ? line : line.slice(0, at);
 }
 
-type ParsedLine = { line: number; scalar: Fraction; forms: Record<Letter, Form> };
+type ParsedLine = { line: number; scalar: S; forms: Record<Letter, Form> };
 
 /** Read a flip-graph `.exp` / symmetric-flips `.txt` file. */
 export function readExp(data: Uint8Array, file: string, opts: ImportOptions = {}): Scheme<unknown> {
   const text = decodeText(data, file);
+  let parsed: ParsedLine[];
+  let F: Field<S> = Q as Field<S>;
+  try {
+    parsed = parseLines(text, file, F);
+  } catch (err) {
+    if (!(err instanceof NeedsComplex)) throw err;
+    F = C as Field<S>;
+    parsed = parseLines(text, file, F);
+  }
+  if (parsed.length === 0) throw new InputError(file, 'line 1', 'no products found (empty file); expected one product (a…)*(b…)*(c…) per line');
+  const format = opts.format ?? formatFromName(file) ?? inferFormat(parsed);
+  const meta = { source: `${basename(file)} (flip-graph .exp)` };
+  if (F === C) {
+    if (opts.field && opts.field !== 'C') throw new InputError(file, '', `has complex coefficients, but the field given is ${opts.field}`);
+    const terms = parsed.map((p) => toTerm(file, p, format, F));
+    const rows = (key: 'U' | 'V' | 'W') => terms.map((t) => t[key]);
+    return tryOr(file, '', () => makeScheme({ field: C as Field<unknown>, fieldTag: 'C', target: { kind: 'matmul', format }, U: rows('U'), V: rows('V'), W: rows('W'), meta }));
+  }
+  const terms = parsed.map((p) => toTerm(file, p, format, F) as RationalTerm);
+  return rationalScheme(file, terms, format, opts.field ?? fieldFromName(file), meta);
+}
+
+/** The products of a file, scalars in F. */
+function parseLines(text: string, file: string, F: Field<S>): ParsedLine[] {
   const parsed: ParsedLine[] = [];
   // Split on \n only and strip \r: the symmetric-flips files end lines in \r\n and even \r\r\n.
   const lines = text.split('\n');
@@ -263,14 +299,10 @@ export function readExp(data: Uint8Array, file: string, opts: ImportOptions = {}
       const hint = cut && x === lastBody ? 'the file ends inside this product (truncated?): ' : '';
       throw new InputError(file, `line ${x + 1}`, `${hint}${problem} (column ${col})`);
     };
-    const v = evalLine(body, fail);
+    const v = evalLine(body, F, fail);
     parsed.push({ line: x + 1, scalar: v.scalar, forms: v.forms as Record<Letter, Form> });
   });
-  if (parsed.length === 0) throw new InputError(file, 'line 1', 'no products found (empty file); expected one product (a…)*(b…)*(c…) per line');
-  const format = opts.format ?? formatFromName(file) ?? inferFormat(parsed);
-  const terms = parsed.map((p) => toTerm(file, p, format));
-  const meta = { source: `${basename(file)} (flip-graph .exp)` };
-  return rationalScheme(file, terms, format, opts.field ?? fieldFromName(file), meta);
+  return parsed;
 }
 
 /** <n,m,p> from the largest indices: a<i><j>, b<j><k>, c<k><i>. */
@@ -292,23 +324,23 @@ function inferFormat(parsed: ParsedLine[]): [number, number, number] {
 const varName = (letter: string, r: number, c: number) => `${letter}${r}${r > 9 || c > 9 ? '_' : ''}${c}`;
 
 /** Lay one product out in stlkit's rows; the line's scalar (e.g. a leading "-(…)") goes into W. */
-function toTerm(file: string, p: ParsedLine, [n, m, pp]: [number, number, number]): RationalTerm {
-  const layout = (letter: Letter, rows: number, cols: number, at: (r: number, c: number) => number, q: Fraction) => {
-    const out = Array.from({ length: rows * cols }, () => Q.zero);
+function toTerm(file: string, p: ParsedLine, [n, m, pp]: [number, number, number], F: Field<S>): { line: number; U: S[]; V: S[]; W: S[] } {
+  const layout = (letter: Letter, rows: number, cols: number, at: (r: number, c: number) => number, q: S) => {
+    const out: S[] = Array.from({ length: rows * cols }, () => F.zero);
     for (const [key, v] of p.forms[letter]) {
       const [r, c] = key.split(',').map(Number);
       if (r > rows || c > cols) {
         throw new InputError(file, `line ${p.line}`, `${varName(letter, r, c)} is out of range for <${n},${m},${pp}> (${letter} indices go up to ${varName(letter, rows, cols)})`);
       }
       const t = at(r - 1, c - 1);
-      out[t] = out[t].add(v.mul(q));
+      out[t] = F.add(out[t], F.mul(v, q));
     }
     return out;
   };
   return {
     line: p.line,
-    U: layout('a', n, m, (i, j) => i * m + j, Q.one),
-    V: layout('b', m, pp, (j, k) => j * pp + k, Q.one),
+    U: layout('a', n, m, (i, j) => i * m + j, F.one),
+    V: layout('b', m, pp, (j, k) => j * pp + k, F.one),
     // c<k><i> is C[i][k]: the trace form's third factor indexes Cᵀ.
     W: layout('c', pp, n, (k, i) => i * pp + k, p.scalar),
   };

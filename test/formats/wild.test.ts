@@ -65,6 +65,19 @@ describe('.exp in the wild', () => {
     expect(exact(readExp(enc('(0.1*a11)*(10*b11)*(c11)\n'), 'tenth.exp'))).toBe(true);
   });
 
+  it('Python-style complex literals read exactly over C', () => {
+    // (0.5+0.5j)(1-1j) = 1 and 1j·(-1j) = 1: Strassen with Gaussian scalings that cancel.
+    const text = STRASSEN.replace('(a11+a22)*(b11+b22)*(c11+c22)', '((0.5+0.5j)*a11+(0.5+0.5j)*a22)*(b11+b22)*((1-1j)*c11+(1-1j)*c22)')
+      .replace('(a22)*(b21-b11)*(c11+c12)', '(1j*a22)*(b21-b11)*(-1j*c11-1j*c12)');
+    const s = readExp(enc(text), 'complex.exp');
+    expect(s.fieldTag).toBe('C');
+    expect(exact(s)).toBe(true);
+    expect(JSON.stringify(s.field.toJSON(s.U[0][0]))).toBe('["1/2","1/2"]');
+    const wrong = readExp(enc(text.replace('(1-1j)*c11', '(1+1j)*c11')), 'complex.exp');
+    expect(exact(wrong)).toBe(false);
+    throwsInput(() => readExp(enc(text), 'complex.exp', { field: 'Q' }), 'complex.exp', '', /complex coefficients/);
+  });
+
   it('a truncated file says so instead of naming a half-written variable', () => {
     const cut = STRASSEN.slice(0, STRASSEN.indexOf('(a12-a22)') + 6);
     const e = throwsInput(() => readExp(enc(cut), 'cut.exp'), 'cut.exp', 'line 7', /truncated/);
