@@ -15,9 +15,10 @@ export function infoCommand(program: Command, status: Status): void {
     .option('--format <n,m,p>', 'pick or state the format', parseFormat)
     .option('--json', 'machine-readable output')
     .action((file: string, o) => {
-      const all = status.guard(() => loadSchemes(file, { from: o.from, format: o.format }), file);
+      let detected = '';
+      const all = status.guard(() => loadSchemes(file, { from: o.from, format: o.format, explain: (l) => (detected = l.replace(/^format: /, '')) }), file);
       if (!all) return;
-      const facts = all.map(({ label, scheme }) => ({ file: label ? `${file} [${label}]` : file, name: schemeName(scheme), ...schemeFacts(scheme) }));
+      const facts = all.map(({ label, scheme }) => ({ file: label ? `${file} [${label}]` : file, name: schemeName(scheme), detected, ...schemeFacts(scheme) }));
       if (o.json) return printJson(facts.length === 1 ? facts[0] : facts);
       if (facts.length > 1) {
         print(table(['member', 'scheme', 'field', 'nnz', 'additions'], facts.map((f) => [f.file, f.name, f.field, f.nnz.U + f.nnz.V + f.nnz.W, f.additions.total])));
@@ -26,6 +27,7 @@ export function infoCommand(program: Command, status: Status): void {
       const f = facts[0];
       print([
         `file          ${f.file}`,
+        `read as       ${f.detected}`,
         `scheme        ${f.name}`,
         `field         ${f.field}`,
         `source        ${f.source ?? '-'}`,

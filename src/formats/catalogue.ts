@@ -1,12 +1,16 @@
 /**
  * A catalogue of folders of scheme files: every file any importer reads is imported, verified
- * exactly and summarised in one row; files that cannot be read keep their one-line reason.
+ * exactly and summarised in one row, with the format detection chose and why; the other files
+ * keep their one-line reason in one of three lists: not a scheme file at all (a README, a table of
+ * ranks, an edge list), a scheme stlkit refuses on purpose (border rank, √3), or unreadable.
+ * Files are read in parallel on worker threads (catalogue-pool.ts); the order stays the walk's.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { counts, rank, type Scheme } from '../scheme/index.ts';
+import { changeField, counts, rank, type Scheme } from '../scheme/index.ts';
 import { verifyScheme } from '../verify/index.ts';
-import { InputError } from './errors.ts';
+import { cataloguePool } from './catalogue-pool.ts';
+import { InputError, NotSchemeError, UnsupportedError } from './errors.ts';
 import { loadSchemes } from './registry.ts';
 
 /** One scheme read from a file (an .npz gives one per member, labelled). */
@@ -18,8 +22,13 @@ export interface CatalogueRow {
   /** 'exact', 'not exact', or 'float' for R schemes (floating point never decides exactness). */
   verdict: 'exact' | 'not exact' | 'float';
   additions: number;
+  /** The source format that read the file, and why detection chose it. */
+  detected: string;
+  /** Set when a scheme that is not exact over Z is exact over Z2, a file without a Z2 marker. */
+  note?: string;
 }
 
+/** A file that gave no rows, and why. */
 export interface Unreadable {
   file: string;
   reason: string;
@@ -36,9 +45,17 @@ export interface BestRow {
 
 export interface Catalogue {
   rows: CatalogueRow[];
+  /** Scheme files that could not be read. */
   unreadable: Unreadable[];
+  /** Scheme files refused on purpose: not exact bilinear schemes over a field stlkit has. */
+  unsupported: Unreadable[];
+  /** Files that are no scheme files, skipped. */
+  skipped: Unreadable[];
   best: BestRow[];
 }
+
+/** What reading one file gave: rows, or one of the three reasons for none. */
+export type FileResult = { rows: CatalogueRow[] } | ({ kind: 'unreadable' | 'unsupported' | 'skipped' } & Unreadable);
 
 /** Best known ranks by sorted format "NxMxP" and ring (Q, Z, ZT), as in Perminov's status table. */
 export type BestKnown = Record<string, Partial<Record<string, number>>>;
@@ -48,12 +65,13 @@ const NOT_SCHEMES = /^(readme|license|licence|copying|notice|changelog)(\b|[-_.]
 const DOC_EXTENSIONS = new Set(['.md', '.html', '.pdf', '.png', '.svg', '.py', '.ts', '.js', '.csv', '.sh', '.ipynb', '.gz', '.zip', '.tar']);
 
 /**
- * The scheme files under `paths` (files or folders, walked recursively, sorted). A PLinOpt scheme
- * is three to six sibling files; only the first of each group is kept, since the importer reads
- * the siblings itself.
+ * The files under `paths` (files or folders, walked recursively, sorted): those to read, and those
+ * skipped by name (documentation, licences) with the reason. A PLinOpt scheme is three to six
+ * sibling files; only the first of each group is read, since the importer reads the siblings.
  */
-export function schemeFilesUnder(paths: readonly string[]): string[] {
+export function filesUnder(paths: readonly string[]): { files: string[]; skipped: Unreadable[] } {
   const out: string[] = [];
+  const skipped: Unreadable[] = [];
   const walk = (p: string, top: boolean) => {
     let st;
     try {
@@ -67,18 +85,25 @@ export function schemeFilesUnder(paths: readonly string[]): string[] {
       return;
     }
     const name = basename(p);
-    if (!top && (NOT_SCHEMES.test(name) || DOC_EXTENSIONS.has(extname(name).toLowerCase()))) return;
-    out.push(p);
+    if (!top && NOT_SCHEMES.test(name)) skipped.push({ file: p, reason: `${p}: not a scheme file: documentation or licence (by its name)` });
+    else if (!top && DOC_EXTENSIONS.has(extname(name).toLowerCase())) skipped.push({ file: p, reason: `${p}: not a scheme file: extension ${extname(name)}` });
+    else out.push(p);
   };
   for (const p of paths) walk(p, true);
   const seen = new Set<string>();
-  return out.filter((f) => {
+  const files = out.filter((f) => {
     const key = plinoptGroup(f);
     if (key === null) return true;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  return { files, skipped };
+}
+
+/** The scheme files under `paths` (see filesUnder). */
+export function schemeFilesUnder(paths: readonly string[]): string[] {
+  return filesUnder(paths).files;
 }
 
 /** The group a PLinOpt factor file belongs to (its path with the part letter blanked), or null. */
@@ -88,38 +113,72 @@ function plinoptGroup(file: string): string | null {
   return `${m[1]}${m[2] ? '-F' : ''}_X${m[3] ? '_F' : ''}.${m[4]}`;
 }
 
-/** Import and verify one file: its rows, or why it cannot be read. */
-export function catalogueFile(file: string): { rows: CatalogueRow[] } | Unreadable {
+/** Import and verify one file: its rows, or why it gives none. */
+export function catalogueFile(file: string): FileResult {
   let schemes;
+  let detected = '';
   try {
-    schemes = loadSchemes(file);
+    schemes = loadSchemes(file, { explain: (line) => (detected = line.replace(/^format: /, '')) });
   } catch (err) {
-    if (err instanceof InputError) return { file, reason: err.message };
-    if (err instanceof Error && ['FieldError', 'SchemeError', 'TensorError'].includes(err.name)) return { file, reason: `${file}: ${err.message}` };
+    const kind = err instanceof NotSchemeError ? 'skipped' : err instanceof UnsupportedError ? 'unsupported' : 'unreadable';
+    if (err instanceof InputError) return { kind, file, reason: err.message };
+    if (err instanceof Error && ['FieldError', 'SchemeError', 'TensorError'].includes(err.name)) return { kind, file, reason: `${file}: ${err.message}` };
     throw err;
   }
-  return { rows: schemes.map(({ label, scheme }) => row(label ? `${file} [${label}]` : file, scheme)) };
+  return { rows: schemes.map(({ label, scheme }) => row(label ? `${file} [${label}]` : file, scheme, detected)) };
 }
 
-function row(file: string, s: Scheme<unknown>): CatalogueRow {
+function row(file: string, s: Scheme<unknown>, detected: string): CatalogueRow {
   const report = verifyScheme(s, { maxFailures: 0 });
   const verdict = report.kind === 'float' ? 'float' : report.exact ? 'exact' : 'not exact';
   const format = s.target.kind === 'matmul' ? s.target.format.join('x') : s.target.kind;
-  return { file, format, rank: rank(s), field: s.fieldTag, verdict, additions: counts(s).additions.total };
+  const out: CatalogueRow = { file, format, rank: rank(s), field: s.fieldTag, verdict, additions: counts(s).additions.total, detected };
+  const note = verdict === 'not exact' ? z2Note(s) : undefined;
+  if (note) out.note = note;
+  return out;
 }
 
-/** Catalogue the files under `paths`; `onFile` is told after each file (for a progress line). */
-export function catalogue(paths: readonly string[], bestKnown: BestKnown | null, onFile?: (done: number, total: number, file: string) => void): Catalogue {
-  const files = schemeFilesUnder(paths);
-  const rows: CatalogueRow[] = [];
-  const unreadable: Unreadable[] = [];
-  files.forEach((f, i) => {
-    const r = catalogueFile(f);
-    if ('rows' in r) rows.push(...r.rows);
-    else unreadable.push(r);
-    onFile?.(i + 1, files.length, f);
-  });
-  return { rows, unreadable, best: bestRanks(rows, bestKnown) };
+/**
+ * A file without a Z2 marker is read over Z; when its scheme is not exact there but is over Z2, the
+ * file most likely follows a mod-2 convention its name does not carry. Say so rather than guess.
+ */
+export function z2Note(s: Scheme<unknown>): string | undefined {
+  if (s.fieldTag !== 'Z') return undefined;
+  try {
+    const r = verifyScheme(changeField(s, 'Z2'), { maxFailures: 0 });
+    return r.kind === 'exact' && r.exact ? 'not exact over Z; exact over Z2 — pass --field Z2' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CatalogueOptions {
+  /** Told after each file (for a progress line). */
+  onFile?: (done: number, total: number, file: string) => void;
+  /** Worker threads; 1 reads the files in this thread. */
+  jobs?: number;
+}
+
+/** Catalogue the files under `paths`, in the walk's order whatever order the workers finish in. */
+export async function catalogue(paths: readonly string[], bestKnown: BestKnown | null, o: CatalogueOptions = {}): Promise<Catalogue> {
+  const { files, skipped } = filesUnder(paths);
+  const results: FileResult[] = new Array(files.length);
+  let done = 0;
+  const onResult = (i: number, r: FileResult) => {
+    results[i] = r;
+    o.onFile?.(++done, files.length, files[i]);
+  };
+  const jobs = Math.max(1, Math.min(o.jobs ?? 1, files.length));
+  if (jobs > 1) await cataloguePool(files, jobs, onResult);
+  else files.forEach((f, i) => onResult(i, catalogueFile(f)));
+  const cat: Catalogue = { rows: [], unreadable: [], unsupported: [], skipped: [...skipped], best: [] };
+  for (const r of results) {
+    if ('rows' in r) cat.rows.push(...r.rows);
+    else cat[r.kind].push({ file: r.file, reason: r.reason });
+  }
+  cat.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  cat.best = bestRanks(cat.rows, bestKnown);
+  return cat;
 }
 
 /** Perminov's rings by the field they compare with: an integer scheme against Z, a rational one against Q. */

@@ -2,7 +2,7 @@ import { Fraction } from '../field/index.ts';
 
 /**
  * Exact evaluation of coefficient expressions as producers write them inside matrix entries:
- * numbers (integers, decimals read exactly, so 0.5 is 1/2), + − * /, unary signs and parentheses,
+ * numbers (integers, decimals and scientific notation read exactly, so 0.5 and 5e-1 are 1/2), + − * /, unary signs and parentheses,
  * e.g. `(0-1*1)`, `(1+1)`, `(-0+1)`, `-3/4`. A hand-written recursive descent is enough: the
  * grammar is five rules, every value stays a BigInt fraction (no float ever decides a coefficient),
  * and it runs inside import loops over hundreds of thousands of entries, where a general
@@ -19,10 +19,29 @@ export interface CoeffTokens {
   fail(problem: string): never;
 }
 
-/** An unsigned decimal literal as an exact fraction: "0.5" is 1/2, never a float. */
+/**
+ * An unsigned decimal literal as an exact fraction: "0.5" is 1/2 and "1e-3" is 1/1000, never a
+ * float. The exponent is bounded so that a typo such as 1e999999 cannot allocate a huge BigInt.
+ */
 export function exactDecimal(text: string): Fraction {
-  const [int, frac = ''] = text.split('.');
-  return new Fraction(BigInt((int || '0') + frac), 10n ** BigInt(frac.length));
+  const [mantissa, exp = '0'] = text.split(/[eE]/);
+  const [int, frac = ''] = mantissa.split('.');
+  const e = Number(exp) - frac.length;
+  if (Math.abs(e) > MAX_EXPONENT) throw new RangeError(`exponent of ${text} is out of range (at most ${MAX_EXPONENT})`);
+  const digits = BigInt((int || '0') + frac);
+  return e >= 0 ? new Fraction(digits * 10n ** BigInt(e), 1n) : new Fraction(digits, 10n ** BigInt(-e));
+}
+
+const MAX_EXPONENT = 1000;
+
+/** exactDecimal, with an exponent out of range reported through `fail` (an importer's InputError). */
+export function decimalOr(text: string, fail: (problem: string) => never): Fraction {
+  try {
+    return exactDecimal(text);
+  } catch (err) {
+    if (err instanceof RangeError) return fail(err.message);
+    throw err;
+  }
 }
 
 /** Evaluate one coefficient expression from `c`, stopping before the first token that cannot continue it. */
@@ -56,7 +75,10 @@ export function evalCoeff(c: CoeffTokens, context: string): Fraction {
     if (is('-')) return (c.next(), unary().neg());
     if (is('+')) return (c.next(), unary());
     const t = c.peek();
-    if (t.kind === 'num') return (c.next(), exactDecimal(t.text));
+    if (t.kind === 'num') {
+      const q = decimalOr(t.text, (p) => c.fail(p));
+      return (c.next(), q);
+    }
     if (is('(')) {
       c.next();
       const v = sum();

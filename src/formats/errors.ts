@@ -13,6 +13,20 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A scheme file stlkit refuses on purpose: what it holds is not an exact bilinear scheme over a
+ * field stlkit has (border-rank schemes with a symbolic ε, coefficients in Q(√3), CSE-eliminated
+ * variants). The catalogue lists these apart from files it failed to read.
+ */
+export class UnsupportedError extends InputError {
+  override name = 'UnsupportedError';
+}
+
+/** A file that holds no scheme at all (a table of ranks, a JSON schema, an edge list). */
+export class NotSchemeError extends InputError {
+  override name = 'NotSchemeError';
+}
+
 /** Re-throw library errors raised while reading `file` as InputErrors with a location. */
 export function asInputError(file: string, where: string, err: unknown): never {
   if (err instanceof InputError) throw err;

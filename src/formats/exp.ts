@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { C, fieldOf, Fraction, Q, type Field, type FieldTag } from '../field/index.ts';
 import { formatOf, makeScheme, SchemeError, type Scheme } from '../scheme/index.ts';
-import { exactDecimal } from './coeff.ts';
+import { decimalOr } from './coeff.ts';
+import { fieldMark } from './fieldmark.ts';
 import { asInputError, InputError } from './errors.ts';
 import type { ImportOptions } from './importer.ts';
 
@@ -32,14 +33,9 @@ export function formatFromName(file: string): [number, number, number] | undefin
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-/**
- * The field a file name implies. `mod2` marks schemes valid only mod 2. symmetric-flips names its
- * mod-2 schemes `<nmp>m<rank>` and their integer lifts `<nmp>m<rank>_lifted`, with no `mod` tag.
- */
-export function fieldFromName(file: string): FieldTag | undefined {
-  const base = basename(file).replace(/\.[^.]*$/, '');
-  if (/mod2/i.test(base) || /^\d{3}m\d+$/.test(base)) return 'Z2';
-  return undefined;
+/** The field the file's name, header or folder declares (the Z2 convention of fieldmark.ts), or undefined. */
+export function fieldFromName(file: string, text?: string): FieldTag | undefined {
+  return fieldMark(file, text)?.field;
 }
 
 /**
@@ -110,17 +106,18 @@ const VAR_HELP = 'expected a<i><j>, b<j><k> or c<k><i> (1-based; a<i>_<j> when a
 
 function lex(text: string, F: Field<S>, fail: (col: number, problem: string) => never): Tok[] {
   const toks: Tok[] = [];
-  // Numbers are integers or decimals (read exactly: 0.5 is 1/2); '/' is an operator, so `p/q`,
+  // Numbers are integers or decimals, with an optional exponent (read exactly: 0.5 and 5e-1 are 1/2);
+  // '/' is an operator, so `p/q`,
   // `(1/2)*a11` and a whole-term `(a…)*(b…)*(c…)/N` all go through the same evaluation.
   // A number directly followed by j or i (`0.5j`), or a lone j or i, is imaginary.
-  const re = /\s*(?:(\d+(?:\.\d*)?|\.\d+)([ij](?![A-Za-z0-9_]))?|([A-Za-z][A-Za-z0-9_]*)|([()+\-*/])|(\S))/y;
+  const re = /\s*(?:((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)([ij](?![A-Za-z0-9_]))?|([A-Za-z][A-Za-z0-9_]*)|([()+\-*/])|(\S))/y;
   for (let m = re.exec(text); m && m[0] !== ''; m = re.exec(text)) {
     const col = m.index + m[0].length - m[0].trimStart().length + 1;
     const tok = m[0].trim();
     const imaginary = m[2] !== undefined || m[3] === 'i' || m[3] === 'j';
     if (imaginary && F !== C) throw new NeedsComplex();
     if (m[1] !== undefined || imaginary) {
-      const q = m[1] === undefined ? Q.one : exactDecimal(m[1]);
+      const q = m[1] === undefined ? Q.one : decimalOr(m[1], (p) => fail(col, p));
       toks.push({ t: 'num', col, text: tok, q: F === C ? { re: imaginary ? Q.zero : q, im: imaginary ? q : Q.zero } : q });
     } else if (m[3] !== undefined) {
       toks.push({ t: 'var', col, text: tok, ...variable(m[3], (p) => fail(col, p)) });
@@ -280,7 +277,7 @@ export function readExp(data: Uint8Array, file: string, opts: ImportOptions = {}
     return tryOr(file, '', () => makeScheme({ field: C as Field<unknown>, fieldTag: 'C', target: { kind: 'matmul', format }, U: rows('U'), V: rows('V'), W: rows('W'), meta }));
   }
   const terms = parsed.map((p) => toTerm(file, p, format, F) as RationalTerm);
-  return rationalScheme(file, terms, format, opts.field ?? fieldFromName(file), meta);
+  return rationalScheme(file, terms, format, opts.field ?? fieldFromName(file, text), meta);
 }
 
 /** The products of a file, scalars in F. */

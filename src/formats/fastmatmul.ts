@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { fieldOf, Fraction, parseRational, Q, type Field, type FieldTag } from '../field/index.ts';
 import { makeScheme, type Scheme } from '../scheme/index.ts';
-import { asInputError, InputError } from './errors.ts';
+import { asInputError, InputError, UnsupportedError } from './errors.ts';
 import type { ImportOptions } from './importer.ts';
 
 /**
@@ -112,9 +112,9 @@ function checkFormat([n, m, p]: [number, number, number], [a, b, c]: number[], f
 }
 
 function approxError(file: string, where: string): InputError {
-  return new InputError(file, where, 'border-rank (APA, "-approx") schemes are not supported: their coefficients contain the symbolic ε (written x, xi, x2, ...) and only compute A·B in the limit ε → 0, so they are not exact bilinear schemes');
+  return new UnsupportedError(file, where, 'border-rank (APA, "-approx") schemes are not supported: their coefficients contain the symbolic ε (written x, xi, x2, ...) and only compute A·B in the limit ε → 0, so they are not exact bilinear schemes');
 }
 
 function eliminatedError(file: string, blocks: number): InputError {
-  return new InputError(file, '', `"eliminated" (common-subexpression) variants are not supported: the file has ${blocks} blocks, with extra rows and columns for eliminated subexpressions plus substitution information, so its products are not a plain (U, V, W) scheme; import the non-eliminated original instead`);
+  return new UnsupportedError(file, '', `"eliminated" (common-subexpression) variants are not supported: the file has ${blocks} blocks, with extra rows and columns for eliminated subexpressions plus substitution information, so its products are not a plain (U, V, W) scheme; import the non-eliminated original instead`);
 }

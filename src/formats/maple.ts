@@ -27,7 +27,7 @@ export interface MapleToken {
 /** Split Maple text into numbers, identifiers and single-character punctuation, with line numbers. */
 export function mapleTokens(text: string, file: string): MapleToken[] {
   const out: MapleToken[] = [];
-  const re = /([ \t\r\f\v]+)|(\n)|(#[^\n]*)|(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(\S)/gy;
+  const re = /([ \t\r\f\v]+)|(\n)|(#[^\n]*)|((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(\S)/gy;
   let [line, lineStart] = [1, 0];
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const col = m.index - lineStart + 1;
@@ -161,12 +161,13 @@ export function matrixTriples(
 
 /** Read a flip-graph Maple `.m` file. */
 export function readMaple(data: Uint8Array, file: string, opts: ImportOptions = {}): Scheme<unknown> {
-  const c = new MapleCursor(mapleTokens(decodeText(data, file), file), file);
+  const text = decodeText(data, file);
+  const c = new MapleCursor(mapleTokens(text, file), file);
   const { items } = c.list('{', '}', 'the list of products', () => {
     const { items: mats, line, col } = c.list('{', '}', 'a product {A, B, C}', () => c.matrix('{', '}', 'a factor matrix'));
     if (mats.length !== 3) c.fail(`a product needs three matrices {A, B, C}, found ${mats.length}`, { line, col });
     return { line, col, mats };
   });
   expectEnd(c);
-  return matrixTriples(c, items, opts, fieldFromName(file), 'flip-graph Maple .m');
+  return matrixTriples(c, items, opts, fieldFromName(file, text), 'flip-graph Maple .m');
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fieldOf, Fraction, parseRational, Q, type Field, type FieldTag } from '../field/index.ts';
 import { makeScheme, type Scheme } from '../scheme/index.ts';
-import { asInputError, InputError } from './errors.ts';
+import { asInputError, InputError, UnsupportedError } from './errors.ts';
 import type { ImportOptions } from './importer.ts';
 import { parseSlp } from './slp.ts';
 
@@ -171,7 +171,7 @@ export function parseSms(bytes: Uint8Array, file: string): Sms {
     if (text === '') continue;
     if (text.startsWith('#')) {
       if (/placeholder for sqrt\s*\(\s*3\s*\)/i.test(text)) {
-        throw new InputError(file, where, `uses a numeric placeholder for √3 ("${text}"): the scheme needs Q(√3), which has no exact representation over Q, so it cannot be imported`);
+        throw new UnsupportedError(file, where, `uses a numeric placeholder for √3 ("${text}"): the scheme needs Q(√3), which has no exact representation over Q, so it cannot be imported`);
       }
       continue;
     }

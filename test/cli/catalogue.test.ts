@@ -49,30 +49,36 @@ const corrupt = write('mixed/corrupt.json', JSON.stringify(bad));
 const truncated = write('mixed/truncated.json', JSON.stringify(strassen).slice(0, 40));
 
 describe('stlkit catalogue', () => {
-  it('walks folders, skips README and LICENSE, and exits 0 when every scheme is exact', async () => {
-    const r = await runCli(['catalogue', good, '--best-known', bestKnown]);
+  it('walks folders, skips README and LICENSE as not scheme files, and exits 0 when every scheme is exact', async () => {
+    const r = await runCli(['catalogue', good, '--best-known', bestKnown, '--jobs', '1']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^3 files, 3 schemes \(3 exact, 0 not\), 0 unreadable, in [\d.]+ s$/m);
-    expect(r.out).toMatch(/^format +rank +field +exact +additions +file$/m);
-    expect(r.out).toMatch(new RegExp(`^2x2x2 +7 +Z +exact +18 +${ok.replace(/[.\\]/g, '\\$&')}$`, 'm'));
-    expect(r.out).not.toMatch(/README|LICENSE/);
+    expect(r.out).toMatch(/^5 files, 3 schemes \(3 exact, 0 not\), 0 unreadable, 0 refused, 2 not scheme files, in [\d.]+ s \(1 job\)$/m);
+    expect(r.out).toMatch(/^format +rank +field +exact +additions +read as +file$/m);
+    expect(r.out).toMatch(new RegExp(`^2x2x2 +7 +Z +exact +18 +json +${ok.replace(/[.\\]/g, '\\$&')}$`, 'm'));
+    expect(r.out).toMatch(/^not scheme files, skipped \(2\):\n {2}.*LICENSE: not a scheme file: documentation or licence/m);
     expect(r.out).toMatch(/^1x1x2 +Q +2 +2 +0 +/m);
   });
 
   it('gives the exact JSON: rows, unreadable files with their reason, best ranks beside the best known', async () => {
-    const r = await runCli(['catalogue', good, mixed, '--best-known', bestKnown, '--json']);
+    // Two worker threads: the rows still come in the order of the walk.
+    const r = await runCli(['catalogue', good, mixed, '--best-known', bestKnown, '--json', '--jobs', '2']);
     expect(r.code).toBe(1);
-    const row = (file: string, verdict: string) => ({ file, format: '2x2x2', rank: 7, field: 'Z', verdict, additions: 18 });
+    const row = (file: string, verdict: string, detected = 'json (extension .json)') => ({ file, format: '2x2x2', rank: 7, field: 'Z', verdict, additions: 18, detected });
     expect(JSON.parse(r.out)).toEqual({
       bestKnown,
       rows: [
         row(ok, 'exact'),
-        { file: okQ, format: '1x1x2', rank: 2, field: 'Q', verdict: 'exact', additions: 0 },
-        row(okExp, 'exact'),
+        { file: okQ, format: '1x1x2', rank: 2, field: 'Q', verdict: 'exact', additions: 0, detected: 'json (extension .json)' },
+        row(okExp, 'exact', 'exp (extension .exp)'),
         row(corrupt, 'not exact'),
         row(mixedOk, 'exact'),
       ],
       unreadable: [{ file: truncated, reason: expect.stringMatching(new RegExp(`^${truncated.replace(/[.\\]/g, '\\$&')}: invalid JSON`)) }],
+      unsupported: [],
+      skipped: [
+        { file: join(good, 'LICENSE'), reason: expect.stringMatching(/not a scheme file/) },
+        { file: join(good, 'README.md'), reason: expect.stringMatching(/not a scheme file/) },
+      ],
       best: [
         { format: '1x1x2', field: 'Q', rank: 2, file: okQ, bestKnown: 2 },
         { format: '2x2x2', field: 'Z', rank: 7, file: ok, bestKnown: 7 },
@@ -86,7 +92,7 @@ describe('stlkit catalogue', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     const text = readFileSync(out, 'utf8');
-    expect(text).toMatch(/^3 files, 2 schemes \(1 exact, 1 not\), 1 unreadable/);
+    expect(text).toMatch(/^3 files, 2 schemes \(1 exact, 1 not\), 1 unreadable, 0 refused, 0 not scheme files/);
     expect(text).toMatch(/^2x2x2 +7 +Z +not exact +18 +.*corrupt\.json$/m);
     expect(text).toMatch(/^unreadable \(1\):\n {2}.*truncated\.json: invalid JSON/m);
   });

@@ -20,8 +20,9 @@ describe('format detection for extensions that do not name a format', () => {
   });
 
   it('gives a file no importer recognises one line naming the candidates tried and why each refused', async () => {
+    // Recognised as Perminov's .txt by its header, but cut short: every candidate is named.
     const f = write('dense.txt', '2 2 2 7\n1 0 0 1\n');
-    expect(() => loadSchemes(f)).toThrow(new RegExp(`^${f.replace(/[.\\]/g, '\\$&')}: no importer recognises it; tried the ones for the extension \\.txt: exp \\(.+\\); pass --from \\(json, `));
+    expect(() => loadSchemes(f)).toThrow(new RegExp(`^${f.replace(/[.\\]/g, '\\$&')}: no importer recognises it; tried the ones for the extension \\.txt: perminov-txt \\(after the header "2 2 2 7" expected 84 integers .+\\); exp \\(.+\\); pass --from \\(json, `));
     const r = await runCli(['verify', f]);
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
