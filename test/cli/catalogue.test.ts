@@ -114,6 +114,34 @@ describe('stlkit catalogue', () => {
   });
 });
 
+describe('stlkit catalogue on text forms', () => {
+  const forms = join(dir, 'forms');
+  // Strassen in Perminov's .txt (w over Cᵀ), as products and decoders, and in Yacas.
+  const flat = (M: number[][]) => M.flat().join(' ');
+  const perminov = write('forms/2x2x2_m7_ZT.txt', `2 2 2 7\n${flat(strassen.U)}\n${flat(strassen.V)}\n${flat(strassen.W.map((r) => [r[0], r[2], r[1], r[3]]))}\n`);
+  const bini = write('forms/strassen-bini.txt', 'm1 = (a11 + a22)*(b11 + b22)\nm2 = (a21 + a22)*b11\nm3 = a11*(b12 - b22)\nm4 = a22*(b21 - b11)\nm5 = (a11 + a12)*b22\nm6 = (a21 - a11)*(b11 + b12)\nm7 = (a12 - a22)*(b21 + b22)\nc11 = m1 + m4 - m5 + m7\nc12 = m3 + m5\nc21 = m2 + m4\nc22 = m1 - m2 + m3 + m6\n');
+  const yacas = write('forms/strassen.ys', 'M1 := (A11 + A22)*(B11 + B22); M2 := (A21 + A22)*B11; M3 := A11*(B12 - B22); M4 := A22*(B21 - B11);\nM5 := (A11 + A12)*B22; M6 := (A21 - A11)*(B11 + B12); M7 := (A12 - A22)*(B21 + B22);\nC11 := M1 + M4 - M5 + M7; C12 := M3 + M5; C21 := M2 + M4; C22 := M1 - M2 + M3 + M6;\n');
+  // Strassen without signs is a scheme mod 2 only; this file has no marker of it.
+  const unsigned = write('forms/unsigned.exp', strassenExp.replace(/-/g, '+').replace(/\(\+/g, '('));
+  const edges = write('forms/edges.txt', 'aa.exp bb.exp\n');
+
+  it('reads each with its importer, says which, and sets apart the not-a-scheme text and the mod-2 file', async () => {
+    const r = await runCli(['catalogue', forms, '--json', '--jobs', '2', '--best-known', bestKnown]);
+    expect(r.code).toBe(1);
+    const cat = JSON.parse(r.out);
+    const by = (f: string) => cat.rows.find((x: { file: string }) => x.file === f);
+    expect(by(perminov)).toMatchObject({ verdict: 'exact', field: 'Z', detected: expect.stringMatching(/^perminov-txt \(extension \.txt: .*header '2 2 2 7' = n m p R\)$/) });
+    expect(by(bini)).toMatchObject({ verdict: 'exact', detected: expect.stringMatching(/^bini \(extension \.txt: tried bini; bini read it: product line/) });
+    expect(by(yacas)).toMatchObject({ verdict: 'exact', detected: 'yacas (extension .ys)' });
+    expect(by(unsigned)).toMatchObject({ verdict: 'not exact', field: 'Z', note: 'not exact over Z; exact over Z2 — pass --field Z2' });
+    expect(cat.skipped).toEqual([{ file: edges, reason: expect.stringMatching(/not a scheme file: its text matches none of the formats/) }]);
+    expect(cat.unreadable).toEqual([]);
+    const text = await runCli(['catalogue', forms, '--jobs', '1', '--best-known', bestKnown]);
+    expect(text.out).toMatch(/^2x2x2 +7 +Z +not exact\* +\d+ +exp +.*unsigned\.exp$/m);
+    expect(text.out).toMatch(/^\* 1 not exact over Z but exact over Z2, and the file has no Z2 marker: pass --field Z2$/m);
+  });
+});
+
 describe('schemeFilesUnder', () => {
   it('keeps one file of each PLinOpt group, plain and factored apart', () => {
     const d = join(dir, 'plinopt');
