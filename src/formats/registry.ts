@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Scheme } from '../scheme/index.ts';
 import { InputError, NotSchemeError, UnsupportedError } from './errors.ts';
+import { fieldMark } from './fieldmark.ts';
 import type { ImportOptions, Importer } from './importer.ts';
 import { parseSchemeJson, schemeToJson } from './json.ts';
 import { readAlphaTensorNpz } from './npz/alphatensor.ts';
@@ -136,7 +137,7 @@ export function loadSchemes(file: string, opts: LoadOptions = {}): { label: stri
   if (opts.from || !GENERIC_EXTENSIONS.has(ext)) {
     const { source, why } = detect(file, data, opts.from);
     const out = source.read(data, file, opts);
-    opts.explain?.(`format: ${source.name} (${why})`);
+    opts.explain?.(`format: ${source.name} (${why})${fieldWhy(file, data, out, opts)}`);
     return out;
   }
   return readByCandidates(file, data, ext, opts);
@@ -165,7 +166,7 @@ function readByCandidates(file: string, data: Uint8Array, ext: string, opts: Loa
     tried.push(c.name);
     try {
       const out = c.read(data, file, opts);
-      opts.explain?.(`format: ${c.name} (${what}: tried ${tried.join(', ')}; ${c.name} read it${why ? `: ${why}` : ''})`);
+      opts.explain?.(`format: ${c.name} (${what}: tried ${tried.join(', ')}; ${c.name} read it${why ? `: ${why}` : ''})${fieldWhy(file, data, out, opts)}`);
       return out;
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
@@ -179,6 +180,16 @@ function readByCandidates(file: string, data: Uint8Array, ext: string, opts: Loa
   const first = head.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
   throw new NotSchemeError(file, '', `not a scheme file: its text matches none of the formats for ${what} (first line '${first.length > 40 ? first.slice(0, 37) + '...' : first}'); ${list}`);
 }
+
+/** For --explain: the marker a text format took its field from (fieldmark.ts), when it did. */
+function fieldWhy(file: string, data: Uint8Array, out: { scheme: Scheme<unknown> }[], opts: LoadOptions): string {
+  if (opts.field || out.length !== 1 || !TEXT_FIELD_MARKS.has(extname(file).toLowerCase())) return '';
+  const mark = fieldMark(file, new TextDecoder().decode(data.subarray(0, 2048)));
+  return mark && mark.field === out[0].scheme.fieldTag ? `; field ${mark.field} by its ${mark.why}` : '';
+}
+
+/** Extensions of the text formats that follow the Z2 convention of fieldmark.ts. */
+const TEXT_FIELD_MARKS = new Set(['.exp', '.m', '.mpl', '.txt', '.ys']);
 
 /** Read a file that must hold exactly one scheme. */
 export function loadScheme(file: string, opts: LoadOptions = {}): Scheme<unknown> {

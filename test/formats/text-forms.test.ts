@@ -55,8 +55,10 @@ describe("Perminov's dense .txt", () => {
   it('reads a mod-2 scheme over Z2 by the _Z2 in its name; without it, verify says to pass --field Z2', async () => {
     const abs = (M: number[][]) => M.map((r) => r.map(Math.abs));
     const text = `2 2 2 7\n${flat(abs(U))}\n${flat(abs(V))}\n${flat(abs(Wt))}\n`;
-    const z2 = loadScheme(write('2x2x2_m7_Z2.txt', text));
+    const lines: string[] = [];
+    const z2 = loadScheme(write('2x2x2_m7_Z2.txt', text), { explain: (l) => lines.push(l) });
     expect(z2.fieldTag).toBe('Z2');
+    expect(lines[0]).toMatch(/; field Z2 by its file name 2x2x2_m7_Z2\.txt$/);
     expect(exact(z2)).toBe(true);
     const plain = write('strassen-unsigned.txt', text);
     expect(exact(loadScheme(plain))).toBe(false);
