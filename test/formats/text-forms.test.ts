@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedError } from '../../src/formats/errors.ts';
 import { readExp } from '../../src/formats/exp.ts';
@@ -9,6 +9,7 @@ import { parseSchemeJson } from '../../src/formats/json.ts';
 import { loadScheme } from '../../src/formats/registry.ts';
 import { runCli } from '../helpers/cli.ts';
 import { enc, exact, factorsJson, throwsInput } from '../helpers/formats.ts';
+import { hasShared, schemeFiles } from '../helpers/shared.ts';
 
 // Perminov's dense .txt, the products-and-decoders text of papers (Bini style) and its Yacas
 // spelling, each written here by hand from Strassen's scheme, plus the Z2 convention.
@@ -184,5 +185,22 @@ describe('the Z2 convention', () => {
     const s = loadScheme(write('222flipgraph_rank7/vertices/0a1b.exp', text));
     expect(s.fieldTag).toBe('Z2');
     expect(exact(s)).toBe(true);
+  });
+});
+
+describe.skipIf(!hasShared)("Perminov's published schemes in his text forms", () => {
+  it('his "multiplications"/"elements" read as products and decoders, and u, v, w as .txt, give the JSON scheme', () => {
+    const files = schemeFiles('perminov/original', (n) => n.endsWith('.json') && !n.includes('reduced'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const d = JSON.parse(readFileSync(f, 'utf8'));
+      const json = loadScheme(f);
+      const bini = loadScheme(write(`perminov/${basename(f, '.json')}-text.txt`, [...d.multiplications, ...d.elements].join('\n')));
+      const txt = loadScheme(write(`perminov/${basename(f, '.json')}.txt`, [d.n.join(' ') + ` ${d.m}`, ...['u', 'v', 'w'].map((k) => d[k].flat().join(' '))].join('\n')));
+      for (const s of [bini, txt]) {
+        expect(exact(s), f).toBe(true);
+        expect(factorsJson(s), f).toBe(factorsJson(json));
+      }
+    }
   });
 });
