@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.ts';
 import { encodersFromScheme, rowsOf } from '../cp/convert.ts';
 import { formatOf, schemeName, SchemeError, type Scheme } from '../scheme/index.ts';
 import { verifyScheme } from '../verify/index.ts';
@@ -54,7 +54,7 @@ export function codegenOperator(s: Scheme<unknown>, tile: number): CodegenOperat
   } else {
     isotropicError = report.relFrobenius ** 2;
   }
-  const hash = createHash('sha256').update(JSON.stringify({ t, r, EX, EW, D })).digest('hex');
+  const hash = sha256Hex(JSON.stringify({ t, r, EX, EW, D }));
   const meta = s.meta as { name?: unknown; source?: unknown };
   const source = [meta.name, meta.source].filter((x): x is string => typeof x === 'string').join(': ').replace(/\s+/g, ' ');
   return { t, r, EX, EW, D, name: schemeName(s), field: s.fieldTag, exact, isotropicError, source, hash };

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename } from '../util/path.ts';
 import { C, fieldOf, Fraction, Q, type Field, type FieldTag } from '../field/index.ts';
 import { formatOf, makeScheme, SchemeError, type Scheme } from '../scheme/index.ts';
 import { decimalOr } from './coeff.ts';

@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname } from '../util/path.ts';
 import type { FieldTag } from '../field/index.ts';
 
 /**

@@ -5,6 +5,11 @@ import type { Scheme } from '../scheme/index.ts';
 export interface ImportOptions {
   format?: [number, number, number];
   field?: FieldTag;
+  /**
+   * The bytes of another file a scheme spans (PLinOpt's _L, _R and _P), by a path formed beside
+   * `file`; throws an error with code 'ENOENT' when there is none. Absent: such files are missing.
+   */
+  readFile?: (path: string) => Uint8Array;
 }
 
 /**

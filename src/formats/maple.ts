@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename } from '../util/path.ts';
 import { Fraction, type FieldTag } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { evalCoeff } from './coeff.ts';

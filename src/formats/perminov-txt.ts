@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename } from '../util/path.ts';
 import { Fraction } from '../field/index.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { InputError } from './errors.ts';

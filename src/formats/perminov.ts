@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename } from '../util/path.ts';
 import { describe, fieldOf, FieldError, Fraction, parseRational, Q, type Field, type FieldTag } from '../field/index.ts';
 import { makeScheme, type Scheme } from '../scheme/index.ts';
 import { asInputError, InputError } from './errors.ts';

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { fieldOf, Fraction, parseRational, Q, type Field, type FieldTag } from '../field/index.ts';
 import { makeScheme, type Scheme } from '../scheme/index.ts';
 import { asInputError, InputError, UnsupportedError } from './errors.ts';
 import type { ImportOptions } from './importer.ts';
 import { parseSlp } from './slp.ts';
+import { basename, dirname, join } from '../util/path.ts';
 
 /**
  * PLinOpt (jgdumas/plinopt, Dumas–Pernet–Sedoglavic) schemes: three sparse `.sms` matrices per
@@ -29,7 +28,7 @@ export function importPlinopt(data: Uint8Array, file: string, opts: ImportOption
   const m = /^(.*)_([LRP])\.(?:sms|slp)$/.exec(name);
   if (!ext || !m) throw new InputError(file, '', 'expected a PLinOpt file named <base>_L.sms, <base>_R.sms or <base>_P.sms (or the same with .slp)');
   const parts = { L: data, R: data, P: data };
-  for (const part of ['L', 'R', 'P'] as const) if (part !== m[2]) parts[part] = readSibling(join(dirname(file), `${m[1]}_${part}.${ext}`), `${m[1]}_L.${ext}, _R.${ext} and _P.${ext}`);
+  for (const part of ['L', 'R', 'P'] as const) if (part !== m[2]) parts[part] = readSibling(opts, join(dirname(file), `${m[1]}_${part}.${ext}`), `${m[1]}_L.${ext}, _R.${ext} and _P.${ext}`);
   return readPlinopt(parts.L, parts.R, parts.P, file, opts);
 }
 
@@ -41,13 +40,21 @@ function parseMatrix(bytes: Uint8Array, file: string, ext: Ext): Sms {
   return { file, ...parseSlp(bytes, file), where: '', colsAtLeast: true };
 }
 
-function readSibling(path: string, needs: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new InputError(path, '', `${code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? (err as Error).message})`}; this scheme needs all of ${needs}`);
+/**
+ * A sibling file through the caller's reader (the disk in Node, the dropped files in a browser);
+ * without a reader every sibling is missing. A reader signals an absent file by code ENOENT.
+ */
+function readSibling(opts: ImportOptions, path: string, needs: string): Uint8Array {
+  let code: string | undefined = 'ENOENT', message = '';
+  if (opts.readFile) {
+    try {
+      return opts.readFile(path);
+    } catch (err) {
+      code = (err as { code?: string }).code;
+      message = (err as Error).message;
+    }
   }
+  throw new InputError(path, '', `${code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? message})`}; this scheme needs all of ${needs}`);
 }
 
 /**
@@ -82,7 +89,7 @@ function factoredBase(file: string, ext: Ext): Factored | null {
 function readFactored(f: Factored, file: string, opts: ImportOptions): Scheme<unknown> {
   const load = (part: 'L' | 'R' | 'P', which: 'outer' | 'inner') => {
     const path = f.path(part, which);
-    return parseMatrix(readSibling(path, `the six factor files of ${basename(f.base)}`), path, f.ext);
+    return parseMatrix(readSibling(opts, path, `the six factor files of ${basename(f.base)}`), path, f.ext);
   };
   // P is applied last, so its change of basis (inner factor) comes first in the product.
   const L = multiplySms(load('L', 'outer'), load('L', 'inner'));

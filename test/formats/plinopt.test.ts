@@ -16,6 +16,8 @@ import { enc, exact, throwsInput } from '../helpers/formats.ts';
 // The importer must have the shared Importer signature.
 const _importer: Importer = importPlinopt;
 void _importer;
+// Sibling files (_L, _R, _P) come from the disk, as the registry reads them.
+const disk = { readFile: (p: string) => readFileSync(p) };
 const factors = (s: Scheme<unknown>) => JSON.stringify([s.U, s.V, s.W].map((M) => M.map((r) => r.map((x) => s.field.toJSON(x)))));
 const ROW_MAJOR = 'vec(A) row-major, vec(B) row-major, vec(C) row-major';
 
@@ -126,7 +128,7 @@ describe('importPlinopt (files)', () => {
     for (const [part, bytes] of [['L', L], ['R', R], ['P', P]] as const) writeFileSync(join(dir, `2x2x2_7_s_${part}.sms`), bytes);
     for (const part of ['L', 'R', 'P']) {
       const f = join(dir, `2x2x2_7_s_${part}.sms`);
-      const s = importPlinopt(readFileSync(f), f);
+      const s = importPlinopt(readFileSync(f), f, disk);
       expect(factors(s)).toBe(JSON.stringify([U, V, W]));
     }
   });
@@ -134,9 +136,9 @@ describe('importPlinopt (files)', () => {
   it('names a missing sibling; refuses other names', () => {
     const f = join(dir, '2x2x2_7_lonely_L.sms');
     writeFileSync(f, L);
-    throwsInput(() => importPlinopt(L, f), '2x2x2_7_lonely_R.sms', '', /missing/);
-    throwsInput(() => importPlinopt(L, join(dir, 'strassen.sms')), 'strassen.sms', '', /_L\.sms/);
-    throwsInput(() => importPlinopt(L, join(dir, 'strassen.slp')), 'strassen.slp', '', /_L\.sms.*\.slp/);
+    throwsInput(() => importPlinopt(L, f, disk), '2x2x2_7_lonely_R.sms', '', /missing/);
+    throwsInput(() => importPlinopt(L, join(dir, 'strassen.sms'), disk), 'strassen.sms', '', /_L\.sms/);
+    throwsInput(() => importPlinopt(L, join(dir, 'strassen.slp'), disk), 'strassen.slp', '', /_L\.sms.*\.slp/);
   });
 
   it('reads .slp programs the same way, siblings as .slp', () => {
@@ -144,14 +146,14 @@ describe('importPlinopt (files)', () => {
     for (const [part, text] of Object.entries(progs)) writeFileSync(join(dir, `2x2x2_7_p_${part}.slp`), text);
     for (const part of ['L', 'R', 'P']) {
       const f = join(dir, `2x2x2_7_p_${part}.slp`);
-      const s = importPlinopt(readFileSync(f), f);
+      const s = importPlinopt(readFileSync(f), f, disk);
       expect(factors(s)).toBe(JSON.stringify([U, V, W]));
       expect(s.meta.source).toBe('PLinOpt .slp: 2x2x2_7_p_{L,R,P}.slp');
     }
     // The .sms siblings of the first test are not used: a lone .slp still needs .slp siblings.
     const lone = join(dir, '2x2x2_7_s_L.slp');
     writeFileSync(lone, progs.L);
-    throwsInput(() => importPlinopt(readFileSync(lone), lone), '2x2x2_7_s_R.slp', '', /missing.*_L\.slp, _R\.slp and _P\.slp/);
+    throwsInput(() => importPlinopt(readFileSync(lone), lone, disk), '2x2x2_7_s_R.slp', '', /missing.*_L\.slp, _R\.slp and _P\.slp/);
     expect(factors(readPlinopt(enc(progs.L), enc(progs.R), enc(progs.P), '2x2x2_7_q_P.slp'))).toBe(JSON.stringify([U, V, W]));
   });
 
@@ -185,7 +187,7 @@ describe.skipIf(!hasShared)('importPlinopt (shared data)', () => {
   for (const base of bases) {
     it(`${base} imports row-major, verifies exactly and matches dps/json`, () => {
       const f = join(data, `${base}_L.sms`);
-      const s = importPlinopt(readFileSync(f), f);
+      const s = importPlinopt(readFileSync(f), f, disk);
       const rep = verifyScheme(s);
       expect(rep.kind === 'exact' && rep.exact).toBe(true);
       expect(s.meta.source_layout).toBe(ROW_MAJOR);
@@ -202,20 +204,20 @@ describe.skipIf(!hasShared)('importPlinopt (shared data)', () => {
     const factored = sms.filter((p) => !isPlain(basename(p)) && !basename(p).startsWith('2x2x2_7_DPS-accurate'));
     expect(factored.length).toBe(12 + 6);
     for (const f of factored) {
-      const s = importPlinopt(readFileSync(f), f);
+      const s = importPlinopt(readFileSync(f), f, disk);
       const rep = verifyScheme(s);
       expect(rep.kind === 'exact' && rep.exact, basename(f)).toBe(true);
     }
     // The alternative-basis form multiplied out is the plain scheme, entry for entry.
     const alt = join(data, '4x4x4_48_rational-ALT_P.sms'), plain = join(data, '4x4x4_48_rational_L.sms');
-    expect(factors(importPlinopt(readFileSync(alt), alt))).toBe(factors(importPlinopt(readFileSync(plain), plain)));
+    expect(factors(importPlinopt(readFileSync(alt), alt, disk))).toBe(factors(importPlinopt(readFileSync(plain), plain, disk)));
   });
 
   it('a factor file whose sibling is missing is named in the error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stlkit-plinopt-alt-'));
     const f = join(dir, '4x4x4_48_rational-ALT_L.sms');
     writeFileSync(f, readFileSync(join(data, '4x4x4_48_rational-ALT_L.sms')));
-    throwsInput(() => importPlinopt(readFileSync(f), f), '4x4x4_48_rational-CoB_L.sms', '', /missing/);
+    throwsInput(() => importPlinopt(readFileSync(f), f, disk), '4x4x4_48_rational-CoB_L.sms', '', /missing/);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -235,7 +237,7 @@ describe.skipIf(!hasShared)('importPlinopt (shared data)', () => {
   for (const f of slps) {
     it(`${basename(f)} computes the matrix of its .sms; the scheme imports, verifies and equals the .sms one`, () => {
       expect(matrix(parseSlp(readFileSync(f), f))).toBe(matrix(parseSms(readFileSync(smsOf(f)), smsOf(f))));
-      const s = importPlinopt(readFileSync(f), f), ref = importPlinopt(readFileSync(smsOf(f)), smsOf(f));
+      const s = importPlinopt(readFileSync(f), f, disk), ref = importPlinopt(readFileSync(smsOf(f)), smsOf(f), disk);
       const rep = verifyScheme(s);
       expect(rep.kind === 'exact' && rep.exact).toBe(true);
       expect(s.target).toEqual(ref.target);
@@ -248,6 +250,6 @@ describe.skipIf(!hasShared)('importPlinopt (shared data)', () => {
   it('refuses the √3 placeholder files with an InputError saying why', () => {
     const others = sms.filter((p) => basename(p).startsWith('2x2x2_7_DPS-accurate'));
     expect(others.length).toBe(3);
-    for (const f of others) throwsInput(() => importPlinopt(readFileSync(f), f), '2x2x2_7_DPS-accurate_L.sms', /.*/, /placeholder for √3/);
+    for (const f of others) throwsInput(() => importPlinopt(readFileSync(f), f, disk), '2x2x2_7_DPS-accurate_L.sms', /.*/, /placeholder for √3/);
   });
 });
