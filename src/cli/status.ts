@@ -1,4 +1,4 @@
-import { InputError } from '../formats/errors.ts';
+import { badInputMessage } from '../formats/errors.ts';
 import { printErr } from './output.ts';
 
 /**
@@ -19,15 +19,10 @@ export class Status {
     try {
       return f();
     } catch (err) {
-      if (err instanceof InputError) this.badInput(err.message);
-      else if (isUserError(err)) this.badInput(file ? `${file}: ${(err as Error).message}` : (err as Error).message);
-      else throw err;
+      const message = badInputMessage(err, file);
+      if (message === undefined) throw err;
+      this.badInput(message);
       return undefined;
     }
   }
-}
-
-/** Errors raised by the library on bad user-supplied values (fields, shapes, targets). */
-function isUserError(err: unknown): boolean {
-  return err instanceof Error && ['FieldError', 'SchemeError', 'TensorError'].includes(err.name);
 }

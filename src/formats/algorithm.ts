@@ -9,7 +9,7 @@ import { lcm } from '../util/bigint.ts';
  * Coefficients are exact; every sign is pulled out of its coefficient so no "+ −" appears.
  */
 
-type Style = 'md' | 'tex';
+export type Style = 'md' | 'tex';
 
 /** A coefficient split into sign and magnitude; `mag` null means the magnitude is 1. */
 interface Signed {
@@ -113,7 +113,8 @@ function outputText<E>(s: Scheme<E>, gamma: number, style: Style): string {
   return linear(s.field, column, product, style).text;
 }
 
-function lines<E>(s: Scheme<E>, style: Style): { products: [string, string][]; outputs: [string, string][] } {
+/** The products and outputs as [left, right] pairs: ["M1", "(A11 + A22)(B11 + B22)"], ["C11", "M1 + M4 − M5 + M7"]. */
+export function algorithmLines<E>(s: Scheme<E>, style: Style): { products: [string, string][]; outputs: [string, string][] } {
   const nm = names(s, style);
   const r = rank(s);
   const c = s.W[0]?.length ?? 0;
@@ -154,7 +155,7 @@ function title(s: Scheme<unknown>): string {
 
 /** Markdown: a heading, the header line, then products and outputs in text code blocks. */
 export function toMarkdown<E>(s: Scheme<E>): string {
-  const { products, outputs } = lines(s, 'md');
+  const { products, outputs } = algorithmLines(s, 'md');
   const out = [`# ${title(s)}`, ''];
   if (typeof s.meta.description === 'string') out.push(s.meta.description, '');
   out.push(headerLine(s), '');
@@ -166,7 +167,7 @@ export function toMarkdown<E>(s: Scheme<E>): string {
 
 /** LaTeX: comment lines with the header, then one align* with the products and the outputs. */
 export function toLatex<E>(s: Scheme<E>): string {
-  const { products, outputs } = lines(s, 'tex');
+  const { products, outputs } = algorithmLines(s, 'tex');
   const rows = [...products, ...outputs].map(([l, r]) => `${l} &= ${r}`);
   const comments = [`% ${title(s)}`, `% ${headerLine(s)}`];
   if (typeof s.meta.source === 'string') comments.push(`% Source: ${s.meta.source}`);

@@ -35,3 +35,14 @@ export function asInputError(file: string, where: string, err: unknown): never {
   }
   throw err;
 }
+
+/**
+ * The one line that reports `err` as bad input (the CLI prints it after "error: ", exit 2), or
+ * undefined when `err` is not about the input but a fault of the program. Library errors on
+ * user-supplied values (fields, shapes, targets) are prefixed with the file they came from.
+ */
+export function badInputMessage(err: unknown, file?: string): string | undefined {
+  if (err instanceof InputError) return err.message;
+  if (err instanceof Error && ['FieldError', 'SchemeError', 'TensorError'].includes(err.name)) return file ? `${file}: ${err.message}` : err.message;
+  return undefined;
+}

@@ -12,7 +12,8 @@ export function parseSchemeJson(text: string, file = '<input>'): Scheme<unknown>
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    const msg = (err as Error).message;
+    // Newer V8 (browsers) append "(line L column C)" to the position Node 20 gives: the same line everywhere.
+    const msg = (err as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
     throw new InputError(file, '', `invalid JSON (${/end of JSON|Unterminated/i.test(msg) ? 'truncated? ' : ''}${msg})`);
   }
   return schemeFromObject(doc, file);
