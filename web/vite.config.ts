@@ -25,7 +25,7 @@ export default defineConfig({
   // The .npz reader needs only raw inflate and CRC-32 from zlib: web/src/zlib.ts gives both.
   resolve: { alias: [{ find: /^node:zlib$/, replacement: here('./src/zlib.ts') }] },
   plugins: [noNodeBuiltins()],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [noNodeBuiltins()] },
   // The library and docs/pareto.json live above web/.
   server: { fs: { allow: [here('..')] } },
   build: { outDir: here('./dist'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2000 },

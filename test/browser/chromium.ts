@@ -6,11 +6,12 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * Headless flags. WebGL runs on SwiftShader (a CPU implementation of Vulkan) under ANGLE, so the
- * gpu.js WebGL backends are exercised on machines with no GPU; the network flags keep chromium
- * from reaching out at start (the test machines have no outside network).
+ * gpu.js WebGL backends are exercised on machines with no GPU; --enable-unsafe-webgpu lets
+ * chromium offer a WebGPU adapter on SwiftShader too, which headless chromium otherwise withholds.
+ * The network flags keep chromium from reaching out at start (the test machines have no outside network).
  */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--no-default-browser-check',
 ];
 

@@ -15,7 +15,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { schemeToJson } from '../../src/formats/json.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
-import { ROOT } from '../helpers/shared.ts';
+import { hasShared, ROOT, SCHEMES } from '../helpers/shared.ts';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.ts';
 
 const CONFIG = join(ROOT, 'web/vite.config.ts');
@@ -107,24 +107,61 @@ describe('the workbench page in chromium', () => {
     assert.match(await text('[data-testid=verdict]'), /^exact over/);
   });
 
-  it('runs the generated gpu.js kernels on WebGL2 and matches the float64 operator', async () => {
-    assert.equal(await load(GOOD), 'done');
-    await page.select('#backend', 'webgl2');
-    await page.$eval('#size', (e) => { (e as HTMLInputElement).value = '200'; });
+  it('reads an AlphaTensor .npz archive (inflated in the page) and offers its members', { skip: !hasShared && 'no ../shared' }, async () => {
+    assert.equal(await load(join(SCHEMES, 'alphatensor/factorizations_f2.npz')), 'done');
+    assert.match(await text('[data-testid=scheme]'), /read by\s+alphatensor/);
+    assert.match(await text('[data-testid=verdict]'), /^exact over Z2/);
+    const members = await page.$$eval('#member option', (o) => o.length);
+    assert.ok(members > 1, `${members} members`);
+  });
+
+  it('reads a PLinOpt triple dropped as three files', { skip: !hasShared && 'no ../shared' }, async () => {
+    const triple = ['L', 'R', 'P'].map((x) => join(SCHEMES, `dps/plinopt-data/3x4x7_63_rational_${x}.sms`));
+    assert.equal(await load(...triple), 'done');
+    assert.match(await text('[data-testid=scheme]'), /<3,4,7>:63[\s\S]*read by\s+plinopt/);
+    assert.match(await text('[data-testid=verdict]'), /^exact over/);
+    // One file alone: the page names the missing sibling, as the CLI does.
+    assert.equal(await load(triple[0]), 'error');
+    assert.match(await text('[data-testid=error]'), /^error: 3x4x7_63_rational_R\.sms: missing; this scheme needs all of/);
+  });
+
+  /** Run the loaded scheme's kernels on one backend; what the page reports. */
+  async function runGpu(backend: string, size: number) {
+    await page.select('#backend', backend);
+    await page.$eval('#size', (e, n) => { (e as HTMLInputElement).value = String(n); }, size);
+    await page.$eval('[data-testid=gpu-result]', (e) => { delete (e as HTMLElement).dataset.backend; });
     await page.click('#run-gpu');
     await page.waitForSelector('[data-testid=gpu-result][data-backend]', { timeout: 180_000 });
-    const { backend, pass, relError, line } = await page.$eval('[data-testid=gpu-result]', (e) => ({
-      backend: (e as HTMLElement).dataset.backend, pass: (e as HTMLElement).dataset.pass, relError: Number((e as HTMLElement).dataset.relError), line: (e as HTMLElement).innerText,
-    }));
-    console.log(`gpu.js backend used: ${backend}; relative error against float64 ${relError.toExponential(2)} (tolerance ${TOLERANCE})`);
-    console.log(`page: ${line}`);
-    assert.equal(backend, 'webgl2', line);
-    assert.equal(pass, 'true', line);
-    assert.ok(relError <= TOLERANCE, line);
+    const r = await page.$eval('[data-testid=gpu-result]', (e) => ({ ...(e as HTMLElement).dataset, line: (e as HTMLElement).innerText }));
+    const relError = Number(r.relError);
+    console.log(`gpu.js backend used: ${r.backend} (asked for ${backend}); relative error against the float64 operator ${relError.toExponential(2)}, tolerance ${TOLERANCE}`);
+    console.log(`  page: ${r.line}`);
+    return { backend: r.backend, pass: r.pass, relError, line: r.line };
+  }
+
+  it('runs the generated gpu.js kernels on WebGL2 and matches the float64 operator', async () => {
+    assert.equal(await load(GOOD), 'done');
+    const r = await runGpu('webgl2', 200);
+    assert.equal(r.backend, 'webgl2', r.line);
+    assert.equal(r.pass, 'true', r.line);
+    assert.ok(r.relError <= TOLERANCE, r.line);
+  });
+
+  it('runs them on WebGPU where chromium offers an adapter', async (t) => {
+    const adapter = await page.evaluate(async () => !!(await (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+    if (!adapter) return t.skip('no WebGPU adapter in this chromium');
+    // <3,3,3>:23 with ragged tiles: 100 is not a multiple of 3.
+    const next = ++runs;
+    await page.select('#example', 'laderman');
+    await page.waitForSelector(`body[data-run="${next}"][data-state=done]`, { timeout: 120_000 });
+    const r = await runGpu('webgpu', 100);
+    assert.equal(r.backend, 'webgpu', r.line);
+    assert.ok(r.relError <= TOLERANCE, r.line);
   });
 
   it('draws the Pareto plot and saves a screenshot', async () => {
     await page.waitForSelector('[data-testid=pareto][data-drawn=true] svg', { timeout: 60_000 });
+    await page.$eval('#paste-box', (d) => { (d as HTMLDetailsElement).open = false; });
     mkdirSync(OUT, { recursive: true });
     const file = join(OUT, 'workbench.png');
     await page.screenshot({ path: file as `${string}.png`, fullPage: true });
