@@ -39,7 +39,7 @@ let server: PreviewServer, browser: Browser, page: Page, runs = 0;
 /** Hand files to the page's file input and wait until it has shown them (state done or error). */
 async function load(...files: string[]): Promise<string> {
   const next = ++runs;
-  const input = await page.$('#file');
+  const input = await page.$('input#file');
   await input!.uploadFile(...files);
   await page.waitForSelector(`body[data-run="${next}"]:is([data-state=done], [data-state=error])`, { timeout: 120_000 });
   return page.$eval('body', (b) => b.dataset.state!);
@@ -132,7 +132,10 @@ describe('the workbench page in chromium', () => {
     await page.$eval('[data-testid=gpu-result]', (e) => { delete (e as HTMLElement).dataset.backend; });
     await page.click('#run-gpu');
     await page.waitForSelector('[data-testid=gpu-result][data-backend]', { timeout: 180_000 });
-    const r = await page.$eval('[data-testid=gpu-result]', (e) => ({ ...(e as HTMLElement).dataset, line: (e as HTMLElement).innerText }));
+    const r = await page.$eval('[data-testid=gpu-result]', (e) => {
+      const d = (e as HTMLElement).dataset;
+      return { backend: d.backend, pass: d.pass, relError: d.relError, line: (e as HTMLElement).innerText };
+    });
     const relError = Number(r.relError);
     console.log(`gpu.js backend used: ${r.backend} (asked for ${backend}); relative error against the float64 operator ${relError.toExponential(2)}, tolerance ${TOLERANCE}`);
     console.log(`  page: ${r.line}`);
