@@ -107,6 +107,31 @@ describe('the workbench page in chromium', () => {
     assert.match(await text('[data-testid=verdict]'), /^exact over/);
   });
 
+  it('reads a file dropped on the page', async () => {
+    const next = ++runs;
+    const exp = ['(a11+a22)*(b11+b22)*(c11+c22)', '(a21+a22)*(b11)*(c12-c22)', '(a11)*(b12-b22)*(c21+c22)', '(a22)*(-b11+b21)*(c11+c12)', '(a11+a12)*(b22)*(-c11+c21)', '(-a11+a21)*(b11+b12)*(c22)', '(a12-a22)*(b21+b22)*(c11)'].join('\n');
+    await page.$eval('#drop', (zone, text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'strassen.exp'));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, exp);
+    await page.waitForSelector(`body[data-run="${next}"][data-state=done]`, { timeout: 60_000 });
+    assert.match(await text('[data-testid=scheme]'), /strassen\.exp[\s\S]*read by\s+exp/);
+    assert.match(await text('[data-testid=verdict]'), /^exact over/);
+  });
+
+  it('drops the work on one scheme when the next arrives, and shows only the next', async () => {
+    // <4,4,4>:49's symmetry search takes seconds; the file chosen meanwhile replaces it.
+    await page.select('#example', 'strassen2');
+    ++runs;
+    await page.waitForSelector('[data-testid=verify]', { timeout: 60_000 });
+    assert.equal(await load(CORRUPT), 'done');
+    assert.equal(await page.$$eval('[data-testid=scheme]', (x) => x.length), 1);
+    assert.match(await text('[data-testid=scheme]'), /strassen-corrupt\.json/);
+    assert.match(await text('[data-testid=verdict]'), /^NOT exact/);
+    await page.select('#example', '');
+  });
+
   it('reads an AlphaTensor .npz archive (inflated in the page) and offers its members', { skip: !hasShared && 'no ../shared' }, async () => {
     assert.equal(await load(join(SCHEMES, 'alphatensor/factorizations_f2.npz')), 'done');
     assert.match(await text('[data-testid=scheme]'), /read by\s+alphatensor/);

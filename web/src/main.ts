@@ -26,6 +26,7 @@ function showError(message: string): void {
 }
 
 let worker = startWorker();
+let busy = false;
 let current = 0;
 let last: Omit<AnalyseRequest, 'id'> | null = null;
 let operator: CodegenOperator | null = null;
@@ -42,6 +43,7 @@ function startWorker(): Worker {
   // A worker that died (out of memory on a huge file) is replaced; the page goes on.
   w.onerror = (e) => {
     e.preventDefault();
+    busy = false;
     showError(`the verification worker stopped: ${e.message || 'unknown reason'}`);
     worker.terminate();
     worker = startWorker();
@@ -50,6 +52,12 @@ function startWorker(): Worker {
 }
 
 function analyse(req: Omit<AnalyseRequest, 'id'>): void {
+  // A worker still busy with the last file (a long symmetry search) is stopped, not waited for.
+  if (busy) {
+    worker.terminate();
+    worker = startWorker();
+  }
+  busy = true;
   last = req;
   current++;
   document.body.dataset.run = String(current);
@@ -65,6 +73,7 @@ function analyse(req: Omit<AnalyseRequest, 'id'>): void {
 
 function onReply(r: WorkerReply): void {
   if (r.kind === 'ready') {
+    if (document.body.dataset.worker === 'ready') return;
     fromSelect.append(...r.sources.map((s) => el('option', { value: s }, s)));
     exampleSelect.append(...r.examples.map((s) => el('option', { value: s }, s)));
     document.body.dataset.worker = 'ready';
@@ -96,10 +105,12 @@ function onReply(r: WorkerReply): void {
       gpuResult.textContent = operator ? '' : 'The GPU run needs a <t,t,t> scheme over Z, Q, C or R.';
       return;
     case 'done':
+      busy = false;
       step.textContent = `done in ${r.ms.toFixed(0)} ms`;
       setState('done');
       return;
     case 'error':
+      busy = false;
       progress.value = 0;
       step.textContent = '';
       showError(r.message);
