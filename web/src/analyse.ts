@@ -62,7 +62,7 @@ export function analyse(req: AnalyseRequest, post: Post): void {
 
 function read(req: AnalyseRequest): ReadScheme[] {
   if (req.example) return readSchemes(new TextEncoder().encode(schemeToJson(builtinScheme(req.example))), `${req.example}.json`);
-  if (req.pasted) return readPasted(req.pasted.text, req.pasted.name || 'pasted');
+  if (req.pasted) return readPasted(req.pasted.text, req.pasted.name || 'pasted', { from: req.from || undefined });
   const [first] = req.files;
   if (!first) throw new InputError('(no file)', '', 'nothing to read');
   // Siblings (PLinOpt's _L, _R, _P) are looked up among the other dropped files by name.

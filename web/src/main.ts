@@ -140,7 +140,7 @@ $<HTMLInputElement>('file').addEventListener('change', async (e) => {
 });
 $('paste-go').addEventListener('click', () => {
   const text = $<HTMLTextAreaElement>('paste').value;
-  analyse({ files: [], pasted: { text, name: $<HTMLInputElement>('paste-name').value.trim() || 'pasted' } });
+  analyse({ files: [], pasted: { text, name: $<HTMLInputElement>('paste-name').value.trim() || 'pasted' }, from: fromValue() });
 });
 exampleSelect.addEventListener('change', () => { if (exampleSelect.value) analyse({ files: [], example: exampleSelect.value }); });
 memberSelect.addEventListener('change', () => { if (last) analyse({ ...last, member: memberSelect.value }); });
