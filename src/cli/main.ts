@@ -17,6 +17,8 @@ import { codegenCommand } from './codegen.ts';
 import { universalCommand } from './universal.ts';
 import { fitCommand } from './fit.ts';
 import { catalogueCommand } from './catalogue.ts';
+import { queueCommand } from './queue.ts';
+import { workerCommand } from './worker.ts';
 import { VERSION } from '../util/version.ts';
 
 
@@ -44,6 +46,8 @@ export function buildProgram(status: Status): Command {
   universalCommand(program, status);
   fitCommand(program, status);
   catalogueCommand(program, status);
+  workerCommand(program, status);
+  queueCommand(program, status);
   for (const c of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) c.exitOverride();
   return program;
 }

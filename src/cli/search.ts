@@ -16,6 +16,8 @@ import { flipAndLift, writeVerified } from '../search/pipeline.ts';
 import { parseFormat, parsePositiveInt, parseTolerance } from './args.ts';
 import { print, printErr } from './output.ts';
 import type { Status } from './status.ts';
+import { queueFlip } from './queue.ts';
+import { DEFAULT_QUEUE_NAME, parseQueueName } from './worker.ts';
 
 function parseSymmetry(s: string): 'none' | 'cyclic' {
   if (s !== 'none' && s !== 'cyclic') throw new InvalidArgumentError(`expected none or cyclic, got "${s}"`);
@@ -78,22 +80,27 @@ export function searchCommand(program: Command, status: Status): void {
     .option('--symmetry <kind>', 'none, or cyclic: walk only on schemes invariant under the cyclic Z3 action (square formats, Z2)', parseSymmetry, 'none')
     .option('--checkpoint <file>', 'write the walkers\' state here, atomically, every --checkpoint-every seconds')
     .option('--checkpoint-every <sec>', 'checkpoint interval', parseTolerance, 10)
-    .option('--resume <file>', 'continue the search saved in this checkpoint')
+    .option('--resume [file]', 'continue the search saved in this checkpoint (with --queue: the search kept in Redis, no file)')
+    .option('--queue [url]', 'run as the coordinator of a search on a Redis job queue (redis://[:password@]host:port[/db], rediss:// for TLS; default $STLKIT_REDIS_URL); walks run on `stlkit worker` processes')
+    .option('--queue-name <name>', 'with --queue: the BullMQ queue', parseQueueName, DEFAULT_QUEUE_NAME)
+    .option('--job-flips <n>', 'with --queue: flips per walk job', parsePositiveInt, 2_000_000)
     .option('-o, --output <file>', 'write the scheme here (only once verified)')
     .action(async (o) => {
-      if (o.symmetry === 'cyclic') return cyclicFlip(o, status);
-      const [n, m, p] = o.format as [number, number, number];
-      const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed };
-      const resume = resumeFrom<FlipSnapshot>(o, 'flip', params, status);
-      if (resume === null) return;
       let start: number[][] | undefined;
-      if (o.start) {
+      if (o.start && o.symmetry !== 'cyclic') {
         const s = status.guard(() => loadScheme(o.start), o.start);
         if (!s) return;
         const z2 = status.guard(() => (s.fieldTag === 'Z2' ? s : changeField(s, 'Z2')), o.start);
         if (!z2) return;
         start = FlipState.fromScheme(z2).terms();
       }
+      if (o.queue !== undefined) return queueFlip(o, start, status);
+      if (o.resume === true) return status.badInput('--resume needs a checkpoint file (or --queue, to resume the search kept in Redis)');
+      if (o.symmetry === 'cyclic') return cyclicFlip(o, status);
+      const [n, m, p] = o.format as [number, number, number];
+      const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed };
+      const resume = resumeFrom<FlipSnapshot>(o, 'flip', params, status);
+      if (resume === null) return;
       const workers = resume?.workers.length ?? o.workers ?? cpus().length;
       const resumed = resumedNote(o.resume, resume);
       printErr(`search flip <${n},${m},${p}> over ${o.field}: target rank ${o.targetRank}, seed ${o.seed}, ${workers} worker(s), limit ${o.timeLimit} s${resumed}`);
