@@ -46,6 +46,8 @@ export async function queueFlip(o: QueueFlipOptions, start: number[][] | undefin
   if (initial.length > n * m * p) return status.badInput(`--queue: the start scheme has ${initial.length} terms, more than the naive ${n * m * p}`);
   await guardQueue(status, async () => {
     const target = resolveRedisUrl(o.queue);
+    // Fail fast and in one line (wrong password, server down) before saying what will run.
+    await (await connectRedis(target)).quit();
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
