@@ -26,6 +26,7 @@ function reason(err: Error & { code?: string }): string {
   if (/NOAUTH/i.test(m)) return 'the server needs a password (NOAUTH): give redis://:PASSWORD@host:port';
   if (/NOPERM/i.test(m)) return `the user lacks a permission the queue needs (${m.split('\n')[0]})`;
   if (err.code === 'ECONNREFUSED') return 'connection refused (is redis-server running and listening there?)';
+  if (err.code === 'ECONNRESET') return 'connection reset by the server (for a TLS port use rediss://)';
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return 'host not found';
   if (err.code === 'ETIMEDOUT' || /timeout/i.test(m)) return 'connection timed out';
   if (/SSL|TLS|certificate|EPROTO/i.test(m + (err.code ?? ''))) return `TLS handshake failed (${m.split('\n')[0]})`;

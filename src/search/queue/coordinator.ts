@@ -44,6 +44,8 @@ export interface CoordinatorOptions {
   /** Rejections, failures and other events, one line each. */
   log: (line: string) => void;
   onStatus?: (s: QueueStatus) => void;
+  /** Each verified report with BullMQ's timestamps of its job (for measuring the queue's overhead). */
+  onReport?: (r: JobTiming) => void;
   /** Aborting stops the search, leaving it in Redis to be resumed. */
   signal?: AbortSignal;
   /** Poll interval for results (ms). */
@@ -63,6 +65,17 @@ export interface CoordinatorResult {
   resumed: boolean;
   /** The search was stopped by the signal, not by the target or the time limit. */
   interrupted: boolean;
+}
+
+/** When and where a job ran: BullMQ's timestamps (ms since the epoch) and the worker's walking time. */
+export interface JobTiming {
+  job: string;
+  worker: string;
+  flips: number;
+  walkMs: number;
+  addedAt: number;
+  processedAt?: number;
+  finishedAt?: number;
 }
 
 const LEASE_MS = 5000;
@@ -172,6 +185,7 @@ export async function coordinate(o: CoordinatorOptions): Promise<CoordinatorResu
         worker = r.worker;
         reason = refusal(p.format, r.terms);
         if (reason === null) {
+          o.onReport?.({ job: id, worker, flips: r.flips, walkMs: r.ms, addedAt: job.timestamp, processedAt: job.processedOn, finishedAt: job.finishedOn });
           if (await store.accept(id, r, elapsed())) o.log(`rank ${r.rank} at ${(elapsed() / 1000).toFixed(1)} s (job ${id}, worker ${worker}), verified exactly`);
           if (r.rank <= p.targetRank) found = termsToScheme(p.format, r.terms);
           return;
