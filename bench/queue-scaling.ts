@@ -68,6 +68,8 @@ interface QueueRun {
   jobs: number;
   overheadMs: number[];
   walkMs: number[];
+  /** The coordinator's time per result: parse, exact verification, Redis updates. */
+  ingestMs: number[];
   commandsPerJob: number;
 }
 
@@ -106,7 +108,7 @@ async function queue(url: string, n: number, seed: number, tag: string): Promise
   return {
     flipsPerS: (reports.reduce((a, j) => a + j.flips, 0) / Math.max(1, end - start)) * 1000,
     walkingFlipsPerS: (reports.reduce((a, j) => a + j.flips, 0) / Math.max(1, reports.reduce((a, j) => a + j.walkMs, 0))) * 1000 * n,
-    jobs: r.jobs, overheadMs, walkMs: reports.map((j) => j.walkMs), commandsPerJob: (c1 - c0) / Math.max(1, r.jobs),
+    jobs: r.jobs, overheadMs, walkMs: reports.map((j) => j.walkMs), ingestMs: reports.map((j) => j.ingestMs), commandsPerJob: (c1 - c0) / Math.max(1, r.jobs),
   };
 }
 
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
         const t = await threads(n, seed);
         const q = await queue(url, n, seed, `${n}-${rep}`);
         runs.push({ walkers: n, repeat: rep, threadFlipsPerS: t, queue: q });
-        console.log(`  repeat ${rep + 1}, ${n} walker(s): threads ${(t / 1e6).toFixed(2)} M flips/s, queue ${(q.flipsPerS / 1e6).toFixed(2)} M flips/s (${q.jobs} jobs, overhead ${median(q.overheadMs).toFixed(1)} ms/job, ${q.commandsPerJob.toFixed(1)} Redis commands/job)`);
+        console.log(`  repeat ${rep + 1}, ${n} walker(s): threads ${(t / 1e6).toFixed(2)} M flips/s, queue ${(q.flipsPerS / 1e6).toFixed(2)} M flips/s (${q.jobs} jobs, overhead ${median(q.overheadMs).toFixed(1)} ms/job, coordinator ${median(q.ingestMs).toFixed(2)} ms/job, ${q.commandsPerJob.toFixed(1)} Redis commands/job)`);
       }
     }
   } finally {
@@ -137,13 +139,14 @@ async function main(): Promise<void> {
       queueWalkingFlipsPerS: Math.round(median(rs.map((r) => r.queue.walkingFlipsPerS))),
       overheadMsPerJob: Math.round(median(rs.flatMap((r) => r.queue.overheadMs)) * 10) / 10,
       walkMsPerJob: Math.round(median(rs.flatMap((r) => r.queue.walkMs))),
+      coordinatorMsPerJob: Math.round(median(rs.flatMap((r) => r.queue.ingestMs)) * 100) / 100,
       redisCommandsPerJob: Math.round(median(rs.map((r) => r.queue.commandsPerJob)) * 10) / 10,
       jobs: rs.reduce((a, r) => a + r.queue.jobs, 0),
     };
   });
   console.log('\nmedians over repeats (flips/s steady state; overhead = worker time per job not spent walking)');
-  console.log(table(['walkers', 'threads flips/s', 'queue flips/s', 'queue/threads', 'queue walking flips/s', 'overhead ms/job', 'walk ms/job', 'Redis cmds/job', 'jobs'],
-    summary.map((s) => [s.walkers, s.threadFlipsPerS, s.queueFlipsPerS, s.queueOverThreads, s.queueWalkingFlipsPerS, s.overheadMsPerJob, s.walkMsPerJob, s.redisCommandsPerJob, s.jobs])));
+  console.log(table(['walkers', 'threads flips/s', 'queue flips/s', 'queue/threads', 'queue walking flips/s', 'overhead ms/job', 'walk ms/job', 'coordinator ms/job', 'Redis cmds/job', 'jobs'],
+    summary.map((s) => [s.walkers, s.threadFlipsPerS, s.queueFlipsPerS, s.queueOverThreads, s.queueWalkingFlipsPerS, s.overheadMsPerJob, s.walkMsPerJob, s.coordinatorMsPerJob, s.redisCommandsPerJob, s.jobs])));
   console.log('queue walking flips/s: Σ flips / Σ walking time × walkers, the walks alone (fresh descents each job) without the queue\'s gaps');
   const note = `${cpus().length} cores shared with other users (load average ${load.map((x) => x.toFixed(2)).join(' ')} at the start): with more walkers than cores, both searches share the same cores, so flips/s cannot grow past 2 walkers here; the coordinator and Redis run on the same cores too.`;
   console.log(`\n${note}`);

@@ -43,10 +43,11 @@ try {
   for (const not of ['test/', 'bench/', 'search/', 'docs/', 'notebooks/', 'proofs/', 'scripts/']) check(!paths.some((p) => p.startsWith(not)), `the tarball holds nothing under ${not}`);
 
   // 2. An empty project beside nothing, with the tarball installed (esbuild's install script
-  // approved as in the repository: it only checks and links esbuild's binary).
+  // approved as in the repository: it only checks and links esbuild's binary; msgpackr-extract's,
+  // BullMQ's optional native accelerator, denied as there).
   const app = join(work, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'stlkit-pack-test', private: true, allowScripts: { esbuild: true } }, null, 2));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'stlkit-pack-test', private: true, allowScripts: { esbuild: true, 'msgpackr-extract': false } }, null, 2));
   check(!existsSync(join(work, 'shared')) && !existsSync(join(app, '..', 'shared')), 'no shared/ beside the installed package');
   const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, info.filename)], { cwd: app });
   check(install.code === 0, `npm install of the tarball (${install.err.trim().split('\n').pop() ?? ''})`);

@@ -10,6 +10,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSchemeJson } from '../../src/formats/json.ts';
+import { naiveTerms } from '../../src/search/flip/state.ts';
 import { connectRedis } from '../../src/search/queue/connect.ts';
 import { parseJob, type WalkReportData } from '../../src/search/queue/jobs.ts';
 import { parseRedisUrl } from '../../src/search/queue/redis-url.ts';
@@ -170,14 +171,35 @@ describe.skipIf(redisMissing !== null)('flip search on a Redis queue (processes)
     await q.close();
   }, 60_000);
 
+  it('worker --concurrency 2 walks two jobs at once on two threads; queue clear removes the search', async () => {
+    const q = new Queue('threads', { connection: client });
+    await store('threads').create({
+      search: 'tthr', format: [4, 4, 4], field: 'Z2', targetRank: 1, seed: 1, start: naiveTerms([4, 4, 4]), walk: { plateau: 50_000, maxUp: 4, plusFlips: 0 }, jobFlips: 1, createdAt: '',
+    });
+    const w = cli(['worker', '--queue', redis.url, '--queue-name', 'threads', '--name', 'cc', '--concurrency', '2', '--stall-ms', '2000']);
+    await waitFor('two worker threads alive', async () => (await store('threads').workers()).length === 2);
+    const job = (index: number) => ({ v: 1, search: 'tthr', index, format: [4, 4, 4], terms: naiveTerms([4, 4, 4]), flips: 1_000_000, seed: index, walk: { targetRank: 1, plateau: 50_000, maxUp: 4, plusFlips: 0, restartFlips: 0 } });
+    const jobs = await Promise.all([q.add('walk', job(1)), q.add('walk', job(2))]);
+    await waitFor('both jobs done', async () => (await Promise.all(jobs.map((j) => q.getJobState(j.id!)))).every((s) => s === 'completed'));
+    const by = await Promise.all(jobs.map(async (j) => (await q.getJob(j.id!))!.returnvalue.worker as string));
+    expect(by.sort()).toEqual(['cc-0', 'cc-1']);
+    expect(await interrupt(w)).toBe(0);
+    expect(w.err()).toMatch(/worker stopped: 2 job\(s\), 2000000 flips/);
+    const clear = startCli(['queue', 'clear', '--queue', redis.url, '--queue-name', 'threads']);
+    expect(await clear.exit).toBe(0);
+    expect(await store('threads').params()).toBe(null);
+    expect(await q.getJobCounts('completed', 'waiting')).toEqual({ completed: 0, waiting: 0 });
+    await q.close();
+  }, 60_000);
+
   it('a wrong password fails at once with one line naming the redacted URL', async () => {
     const url = `redis://:hunter2-wrong@127.0.0.1:${redis.port}`;
-    for (const args of [
+    const ps = [
       ['worker', '--queue', url],
       ['search', 'flip', '--format', '2,2,2', '--target-rank', '7', '--queue', url],
       ['queue', 'status', '--queue', url],
-    ]) {
-      const p = startCli(args);
+    ].map((args) => startCli(args));
+    for (const p of ps) {
       expect(await p.exit).toBe(2);
       expect(p.err()).toBe(`error: cannot use the queue at redis://:***@127.0.0.1:${redis.port}: wrong password or user name (WRONGPASS)\n`);
       expect(p.out()).toBe('');

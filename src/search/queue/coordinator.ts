@@ -76,6 +76,8 @@ export interface JobTiming {
   addedAt: number;
   processedAt?: number;
   finishedAt?: number;
+  /** The coordinator's time to take the result in: parse, exact verification, Redis updates. */
+  ingestMs: number;
 }
 
 const LEASE_MS = 5000;
@@ -168,7 +170,7 @@ export async function coordinate(o: CoordinatorOptions): Promise<CoordinatorResu
     if ((await store.counters()).done === 'found') found = termsToScheme(p.format, (await store.best()) ?? p.start);
 
     const takeIn = async (job: Job) => {
-      const id = String(job.id);
+      const id = String(job.id), t = performance.now();
       if (job.data?.search !== p.search || (await store.wasIngested(id))) return;
       let walk: WalkJob;
       try {
@@ -185,8 +187,9 @@ export async function coordinate(o: CoordinatorOptions): Promise<CoordinatorResu
         worker = r.worker;
         reason = refusal(p.format, r.terms);
         if (reason === null) {
-          o.onReport?.({ job: id, worker, flips: r.flips, walkMs: r.ms, addedAt: job.timestamp, processedAt: job.processedOn, finishedAt: job.finishedOn });
-          if (await store.accept(id, r, elapsed())) o.log(`rank ${r.rank} at ${(elapsed() / 1000).toFixed(1)} s (job ${id}, worker ${worker}), verified exactly`);
+          const better = await store.accept(id, r, elapsed());
+          o.onReport?.({ job: id, worker, flips: r.flips, walkMs: r.ms, addedAt: job.timestamp, processedAt: job.processedOn, finishedAt: job.finishedOn, ingestMs: performance.now() - t });
+          if (better) o.log(`rank ${r.rank} at ${(elapsed() / 1000).toFixed(1)} s (job ${id}, worker ${worker}), verified exactly`);
           if (r.rank <= p.targetRank) found = termsToScheme(p.format, r.terms);
           return;
         }
