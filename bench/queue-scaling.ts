@@ -13,7 +13,7 @@
  * reads the GPU records in bench/results/). Not a test: numbers depend on the machine and its load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,13 +48,35 @@ const median = (xs: number[]) => {
 };
 
 /** Steady-state flips/s of n worker threads: from the first progress report with flips to the last. */
-async function threads(n: number, seed: number): Promise<number> {
-  const samples: { flips: number; ms: number }[] = [];
+/** CPU seconds (user + system) this process has used, all its threads included. */
+const ownCpuS = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** CPU seconds a child process has used so far (/proc/PID/stat utime + stime; Linux). */
+function childCpuS(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Steady-state flips/s of n worker threads, from the first progress report with flips to the last,
+ * and flips per CPU second over the same span (this process's CPU time: the walkers' threads and
+ * the pool's main thread), which the load of other users on the machine does not change.
+ */
+async function threads(n: number, seed: number): Promise<{ flipsPerS: number; flipsPerCpuS: number }> {
+  const samples: { flips: number; ms: number; cpu: number }[] = [];
   // Target rank 1 is out of reach: every walker runs the whole time.
-  await flipPool({ format, targetRank: 1, seed, workers: n, timeLimitMs: seconds * 1000, onProgress: (p) => samples.push({ flips: p.flips, ms: p.elapsedMs }) });
+  await flipPool({ format, targetRank: 1, seed, workers: n, timeLimitMs: seconds * 1000, onProgress: (p) => samples.push({ flips: p.flips, ms: p.elapsedMs, cpu: ownCpuS() }) });
   const live = samples.filter((s) => s.flips > 0);
   const a = live[0], b = live[live.length - 1];
-  return a && b && b.ms > a.ms ? ((b.flips - a.flips) / (b.ms - a.ms)) * 1000 : NaN;
+  if (!a || !b || b.ms <= a.ms) return { flipsPerS: NaN, flipsPerCpuS: NaN };
+  return { flipsPerS: ((b.flips - a.flips) / (b.ms - a.ms)) * 1000, flipsPerCpuS: (b.flips - a.flips) / (b.cpu - a.cpu) };
 }
 
 function startWorker(url: string, queueName: string, name: string): ChildProcess {
@@ -63,6 +85,8 @@ function startWorker(url: string, queueName: string, name: string): ChildProcess
 
 interface QueueRun {
   flipsPerS: number;
+  /** Flips per CPU second of the worker processes while the coordinator ran (startup excluded). */
+  flipsPerCpuS: number;
   /** Flips per second of walking inside jobs (Σ flips / Σ walk time): the work itself, without the queue. */
   walkingFlipsPerS: number;
   jobs: number;
@@ -71,10 +95,31 @@ interface QueueRun {
   /** The coordinator's time per result: parse, exact verification, Redis updates. */
   ingestMs: number[];
   commandsPerJob: number;
+  /** commandsPerJob less the coordinator's polling (measured with no workers): the cost of a job itself. */
+  netCommandsPerJob: number;
+}
+
+const commandsProcessed = async (redis: Awaited<ReturnType<typeof connectRedis>>) => Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
+
+/**
+ * Redis commands per second of a coordinator with no workers: its polling (results, failures,
+ * queue length, heartbeats, lease) and its status line, the fixed cost of a running search.
+ */
+async function idleCommandsPerS(url: string): Promise<number> {
+  const target = parseRedisUrl(url);
+  const redis = await connectRedis(target);
+  const c0 = await commandsProcessed(redis), t0 = performance.now();
+  await coordinate({
+    target, queueName: 'bench-idle', format, targetRank: 1, seed: 1, timeLimitMs: 10_000, start: naiveTerms(format), jobFlips, resume: false,
+    log: () => undefined, onStatus: () => undefined,
+  });
+  const rate = ((await commandsProcessed(redis)) - c0) / ((performance.now() - t0) / 1000);
+  await redis.quit();
+  return rate;
 }
 
 /** n worker processes on the queue for `seconds` of coordinator time. */
-async function queue(url: string, n: number, seed: number, tag: string): Promise<QueueRun> {
+async function queue(url: string, n: number, seed: number, tag: string, idlePerS: number): Promise<QueueRun> {
   const target = parseRedisUrl(url);
   const redis = await connectRedis(target);
   const queueName = `bench-${tag}`;
@@ -85,14 +130,16 @@ async function queue(url: string, n: number, seed: number, tag: string): Promise
     if (Date.now() - t0 > 60_000) throw new Error('workers did not start within 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))![1]);
-  const c0 = await commands();
+  const commands = () => commandsProcessed(redis);
+  const c0 = await commands(), tc = performance.now();
+  const cpu0 = procs.reduce((a, p) => a + childCpuS(p.pid!), 0);
   const reports: JobTiming[] = [];
   const r = await coordinate({
     target, queueName, format, targetRank: 1, seed, timeLimitMs: seconds * 1000, start: naiveTerms(format), jobFlips, resume: false,
-    log: () => undefined, onReport: (j) => reports.push(j),
+    log: () => undefined, onReport: (j) => reports.push(j), onStatus: () => undefined,
   });
-  const c1 = await commands();
+  const c1 = await commands(), coordS = (performance.now() - tc) / 1000;
+  const cpu1 = procs.reduce((a, p) => a + childCpuS(p.pid!), 0);
   for (const p of procs) p.kill('SIGINT');
   await Promise.all(procs.map((p) => new Promise((res) => (p.exitCode !== null ? res(null) : p.once('exit', res)))));
   await redis.quit();
@@ -107,8 +154,10 @@ async function queue(url: string, n: number, seed: number, tag: string): Promise
   }
   return {
     flipsPerS: (reports.reduce((a, j) => a + j.flips, 0) / Math.max(1, end - start)) * 1000,
+    flipsPerCpuS: reports.reduce((a, j) => a + j.flips, 0) / (cpu1 - cpu0),
     walkingFlipsPerS: (reports.reduce((a, j) => a + j.flips, 0) / Math.max(1, reports.reduce((a, j) => a + j.walkMs, 0))) * 1000 * n,
     jobs: r.jobs, overheadMs, walkMs: reports.map((j) => j.walkMs), ingestMs: reports.map((j) => j.ingestMs), commandsPerJob: (c1 - c0) / Math.max(1, r.jobs),
+    netCommandsPerJob: (c1 - c0 - idlePerS * coordS) / Math.max(1, r.jobs),
   };
 }
 
@@ -117,15 +166,18 @@ async function main(): Promise<void> {
   const url = own?.url ?? arg('--queue', '');
   const load = loadavg();
   console.log(`<${format}> over Z2, ${seconds} s per run, ${repeats} repeat(s), ${jobFlips} flips per job; ${cpus().length} cores (${cpus()[0]?.model}), load average ${load.map((x) => x.toFixed(2)).join(' ')}`);
-  const runs: { walkers: number; repeat: number; threadFlipsPerS: number; queue: QueueRun }[] = [];
+  const runs: { walkers: number; repeat: number; threadFlipsPerS: number; threadFlipsPerCpuS: number; queue: QueueRun }[] = [];
+  let idlePerS = NaN;
   try {
+    idlePerS = await idleCommandsPerS(url);
+    console.log(`  a coordinator with no workers: ${idlePerS.toFixed(0)} Redis commands/s (polling every 200 ms, status every second)`);
     for (let rep = 0; rep < repeats; rep++) {
       for (const n of walkers) {
         const seed = 1000 + rep;
         const t = await threads(n, seed);
-        const q = await queue(url, n, seed, `${n}-${rep}`);
-        runs.push({ walkers: n, repeat: rep, threadFlipsPerS: t, queue: q });
-        console.log(`  repeat ${rep + 1}, ${n} walker(s): threads ${(t / 1e6).toFixed(2)} M flips/s, queue ${(q.flipsPerS / 1e6).toFixed(2)} M flips/s (${q.jobs} jobs, overhead ${median(q.overheadMs).toFixed(1)} ms/job, coordinator ${median(q.ingestMs).toFixed(2)} ms/job, ${q.commandsPerJob.toFixed(1)} Redis commands/job)`);
+        const q = await queue(url, n, seed, `${n}-${rep}`, idlePerS);
+        runs.push({ walkers: n, repeat: rep, threadFlipsPerS: t.flipsPerS, threadFlipsPerCpuS: t.flipsPerCpuS, queue: q });
+        console.log(`  repeat ${rep + 1}, ${n} walker(s): threads ${(t.flipsPerS / 1e6).toFixed(2)} M flips/s (${(t.flipsPerCpuS / 1e6).toFixed(2)} M per CPU s), queue ${(q.flipsPerS / 1e6).toFixed(2)} M flips/s (${(q.flipsPerCpuS / 1e6).toFixed(2)} M per CPU s; ${q.jobs} jobs, overhead ${median(q.overheadMs).toFixed(1)} ms/job, coordinator ${median(q.ingestMs).toFixed(2)} ms/job, ${q.commandsPerJob.toFixed(1)} Redis commands/job, ${q.netCommandsPerJob.toFixed(1)} without polling)`);
       }
     }
   } finally {
@@ -136,17 +188,19 @@ async function main(): Promise<void> {
     const t = median(rs.map((r) => r.threadFlipsPerS)), q = median(rs.map((r) => r.queue.flipsPerS));
     return {
       walkers: n, threadFlipsPerS: Math.round(t), queueFlipsPerS: Math.round(q), queueOverThreads: Math.round((q / t) * 1000) / 1000,
+      threadFlipsPerCpuS: Math.round(median(rs.map((r) => r.threadFlipsPerCpuS))), queueFlipsPerCpuS: Math.round(median(rs.map((r) => r.queue.flipsPerCpuS))),
       queueWalkingFlipsPerS: Math.round(median(rs.map((r) => r.queue.walkingFlipsPerS))),
       overheadMsPerJob: Math.round(median(rs.flatMap((r) => r.queue.overheadMs)) * 10) / 10,
       walkMsPerJob: Math.round(median(rs.flatMap((r) => r.queue.walkMs))),
       coordinatorMsPerJob: Math.round(median(rs.flatMap((r) => r.queue.ingestMs)) * 100) / 100,
       redisCommandsPerJob: Math.round(median(rs.map((r) => r.queue.commandsPerJob)) * 10) / 10,
+      redisCommandsPerJobWithoutPolling: Math.round(median(rs.map((r) => r.queue.netCommandsPerJob)) * 10) / 10,
       jobs: rs.reduce((a, r) => a + r.queue.jobs, 0),
     };
   });
   console.log('\nmedians over repeats (flips/s steady state; overhead = worker time per job not spent walking)');
-  console.log(table(['walkers', 'threads flips/s', 'queue flips/s', 'queue/threads', 'queue walking flips/s', 'overhead ms/job', 'walk ms/job', 'coordinator ms/job', 'Redis cmds/job', 'jobs'],
-    summary.map((s) => [s.walkers, s.threadFlipsPerS, s.queueFlipsPerS, s.queueOverThreads, s.queueWalkingFlipsPerS, s.overheadMsPerJob, s.walkMsPerJob, s.coordinatorMsPerJob, s.redisCommandsPerJob, s.jobs])));
+  console.log(table(['walkers', 'threads flips/s', 'queue flips/s', 'queue/threads', 'threads flips/CPU s', 'queue flips/CPU s', 'queue walking flips/s', 'overhead ms/job', 'walk ms/job', 'coordinator ms/job', 'Redis cmds/job', 'without polling', 'jobs'],
+    summary.map((s) => [s.walkers, s.threadFlipsPerS, s.queueFlipsPerS, s.queueOverThreads, s.threadFlipsPerCpuS, s.queueFlipsPerCpuS, s.queueWalkingFlipsPerS, s.overheadMsPerJob, s.walkMsPerJob, s.coordinatorMsPerJob, s.redisCommandsPerJob, s.redisCommandsPerJobWithoutPolling, s.jobs])));
   console.log('queue walking flips/s: Σ flips / Σ walking time × walkers, the walks alone (fresh descents each job) without the queue\'s gaps');
   const note = `${cpus().length} cores shared with other users (load average ${load.map((x) => x.toFixed(2)).join(' ')} at the start): with more walkers than cores, both searches share the same cores, so flips/s cannot grow past 2 walkers here; the coordinator and Redis run on the same cores too.`;
   console.log(`\n${note}`);
@@ -154,7 +208,7 @@ async function main(): Promise<void> {
   writeFileAtomic(out, JSON.stringify({
     command: `node --import tsx bench/queue-scaling.ts ${argv.join(' ')}`.trim(), date,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: load, node: process.version, platform: process.platform },
-    note, params: { format, seconds, repeats, jobFlips, walkers }, summary, runs,
+    note, params: { format, seconds, repeats, jobFlips, walkers }, idleCoordinatorCommandsPerS: Math.round(idlePerS), summary, runs,
   }, null, 2) + '\n');
   console.log(`wrote ${out}`);
 }
