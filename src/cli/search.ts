@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { changeField, rank, schemeName, type Scheme } from '../scheme/index.ts';
+import { changeField, formatOf, rank, schemeName, type Scheme } from '../scheme/index.ts';
 import { loadScheme } from '../formats/registry.ts';
 import { FlipState } from '../search/flip/state.ts';
+import { ringTerms, type FlipRing } from '../search/flip/rings.ts';
 import { cyclicPool } from '../search/parallel/cyclic-pool.ts';
 import type { CyclicSnapshot } from '../search/flip/cyclic.ts';
 import { cyclicInvariance } from '../search/flip/cyclic-check.ts';
@@ -21,6 +22,11 @@ import { DEFAULT_QUEUE_NAME, parseQueueName } from './worker.ts';
 
 function parseSymmetry(s: string): 'none' | 'cyclic' {
   if (s !== 'none' && s !== 'cyclic') throw new InvalidArgumentError(`expected none or cyclic, got "${s}"`);
+  return s;
+}
+
+function parseFlipField(s: string): 'Z2' | 'Z' | 'ZT' | 'Z3' {
+  if (s !== 'Z2' && s !== 'Z' && s !== 'ZT' && s !== 'Z3') throw new InvalidArgumentError(`expected Z2, Z, ZT or Z3, got "${s}"`);
   return s;
 }
 
@@ -68,14 +74,14 @@ export function searchCommand(program: Command, status: Status): void {
   const search = program.command('search').description('search for schemes: flip graphs over Z2 (lifted to Z), numerical ALS with rounding');
   search
     .command('flip')
-    .description('random walks on the flip graph over Z2 from the naive algorithm (or --start), lifted to Z with --field Z')
+    .description('random walks on the flip graph over Z2 (lifted to Z with --field Z), ZT or Z3 from the naive algorithm (or --start)')
     .requiredOption('--format <n,m,p>', 'matrix format', parseFormat)
     .requiredOption('--target-rank <r>', 'stop at this rank', parsePositiveInt)
-    .option('--field <F>', 'Z2, or Z: walk over Z2 and keep only schemes that lift to integers (Hensel lifting)', parseSearchField, 'Z2')
+    .option('--field <F>', 'Z2; Z: walk over Z2 and keep only schemes that lift to integers (Hensel lifting); ZT: walk over Z with coefficients kept in {-1,0,1} (exact over Z, no lifting); Z3: walk over Z3', parseFlipField, 'Z2')
     .option('--seed <s>', 'random seed (printed; each worker derives its own)', parsePositiveInt, 1)
     .option('--time-limit <sec>', 'give up after this many seconds (a resumed search counts its earlier time)', parseTolerance, 60)
     .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)
-    .option('--start <file>', 'start from this scheme (reduced mod 2) instead of the naive algorithm')
+    .option('--start <file>', 'start from this scheme (reduced mod 2 for Z2/Z, ternary for ZT, mod 3 for Z3) instead of the naive algorithm')
     .option('--plateau <flips>', 'flips without a reduction before a plus transition', parsePositiveInt)
     .option('--symmetry <kind>', 'none, or cyclic: walk only on schemes invariant under the cyclic Z3 action (square formats, Z2)', parseSymmetry, 'none')
     .option('--checkpoint <file>', 'write the walkers\' state here, atomically, every --checkpoint-every seconds')
@@ -86,14 +92,22 @@ export function searchCommand(program: Command, status: Status): void {
     .option('--job-flips <n>', 'with --queue: flips per walk job', parsePositiveInt, 2_000_000)
     .option('-o, --output <file>', 'write the scheme here (only once verified)')
     .action(async (o) => {
+      const ring: FlipRing = o.field === 'ZT' || o.field === 'Z3' ? o.field : 'Z2';
       let start: number[][] | undefined;
       if (o.start && o.symmetry !== 'cyclic') {
         const s = status.guard(() => loadScheme(o.start), o.start);
         if (!s) return;
-        const z2 = status.guard(() => (s.fieldTag === 'Z2' ? s : changeField(s, 'Z2')), o.start);
-        if (!z2) return;
-        start = FlipState.fromScheme(z2).terms();
+        if (ring === 'Z2') {
+          const z2 = status.guard(() => (s.fieldTag === 'Z2' ? s : changeField(s, 'Z2')), o.start);
+          if (!z2) return;
+          start = FlipState.fromScheme(z2).terms();
+        } else {
+          start = status.guard(() => ringTerms(s, ring), o.start);
+          if (!start) return;
+        }
+        if (formatOf(s).join() !== o.format.join()) return status.badInput(`${o.start}: a scheme of <${formatOf(s)}>, but --format is <${o.format}>`);
       }
+      if (o.queue !== undefined && ring !== 'Z2') return status.badInput(`--queue walks over Z2 (lifted with --field Z); --field ${o.field} runs on worker threads`);
       if (o.queue !== undefined) return queueFlip(o, start, status);
       if (o.resume === true) return status.badInput('--resume needs a checkpoint file (or --queue, to resume the search kept in Redis)');
       if (o.symmetry === 'cyclic') return cyclicFlip(o, status);
@@ -107,17 +121,17 @@ export function searchCommand(program: Command, status: Status): void {
       const progress = new Progress(`flip <${n},${m},${p}>`);
       progress.start(o.timeLimit * 1000);
       const result = await flipAndLift({
-        format: o.format, targetRank: o.targetRank, seed: o.seed, workers, timeLimitMs: o.timeLimit * 1000, start, resume,
+        format: o.format, ring, targetRank: o.targetRank, seed: o.seed, workers, timeLimitMs: o.timeLimit * 1000, start, resume,
         walk: o.plateau ? { plateau: o.plateau } : undefined,
-        lift: o.field !== 'Z2',
+        lift: o.field === 'Z',
         checkpoint: o.checkpoint ? { path: o.checkpoint, everyMs: o.checkpointEvery * 1000, params } : undefined,
         onProgress: (q) => progress.update({ ...q, targetRank: o.targetRank, rateUnit: 'flips/s', limitMs: o.timeLimit * 1000 }),
       });
       progress.stop();
       const secs = (result.elapsedMs / 1000).toFixed(1);
-      printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank}${o.field !== 'Z2' ? `; ${result.lifts} lift attempt(s), ${result.rejected} refused` : ''}`);
+      printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank}${o.field === 'Z' ? `; ${result.lifts} lift attempt(s), ${result.rejected} refused` : ''}`);
       if (!result.scheme) {
-        printErr(`no scheme of rank ≤ ${o.targetRank}${o.field !== 'Z2' ? ' that lifts' : ''} within ${o.timeLimit} s (best rank ${result.bestRank})${o.checkpoint ? `; resume with --resume ${o.checkpoint}` : ''}`);
+        printErr(`no scheme of rank ≤ ${o.targetRank}${o.field === 'Z' ? ' that lifts' : ''} within ${o.timeLimit} s (best rank ${result.bestRank})${o.checkpoint ? `; resume with --resume ${o.checkpoint}` : ''}`);
         status.fail();
         return;
       }
@@ -162,7 +176,7 @@ export function searchCommand(program: Command, status: Status): void {
 
 interface FlipCliOptions {
   format: [number, number, number];
-  field: 'Z2' | 'Z' | 'Q';
+  field: 'Z2' | 'Z' | 'ZT' | 'Z3';
   targetRank: number;
   seed: number;
   timeLimit: number;

@@ -1,7 +1,8 @@
 /**
- * The flip → lift → certify pipeline shared by `stlkit main`, `stlkit search flip` and the recipe
- * search/flip.ts: flip-graph walks over Z2 whose candidates are, when asked, Hensel-lifted to Z; the
- * result is verified exactly once more before it is written, as a scheme file or as a certificate.
+ * The flip → lift → certify pipeline shared by `stlkit main`, `stlkit search flip` and the recipes
+ * search/flip.ts and search/sota.ts: flip-graph walks over Z2 whose candidates are, when asked,
+ * Hensel-lifted to Z, or over ZT (exact over Z as they stand) and Z3; the result is verified exactly
+ * once more before it is written, as a scheme file or as a certificate.
  */
 import { schemeToJson } from '../formats/json.ts';
 import { certifyTo, type Certificate } from '../proofs/certificate.ts';
@@ -32,9 +33,14 @@ export async function flipAndLift(o: FlipLiftOptions): Promise<FlipLiftResult> {
     ...pool,
     continueAtTarget: lift,
     accept: lift ? (s) => {
+      if (s.fieldTag !== 'Z2') throw new Error(`lifting is from Z2 only, not ${s.fieldTag}`);
       lifts++;
-      return liftScheme(s, { seed: o.seed }).scheme;
-    } : undefined,
+      return liftScheme(s as Scheme<number>, { seed: o.seed }).scheme;
+    } : (s) => {
+      // ZT and Z3 walks produce exact schemes as they stand; checked here before anything keeps them.
+      if (s.fieldTag !== 'Z2') assertExact(s);
+      return s;
+    },
   });
   return { ...result, lifts };
 }
@@ -61,6 +67,12 @@ export async function flipLiftCertify(o: FlipCertifyOptions): Promise<FlipCertif
   if (!found.scheme) return { search: found };
   const scheme = { ...found.scheme, meta: { ...found.scheme.meta, source: source(found) } };
   return { search: found, scheme, certified: certifyTo(proofs, scheme) };
+}
+
+/** Throws unless the scheme verifies exactly over its field (a walk that broke its invariant). */
+export function assertExact(s: Scheme<unknown>): void {
+  const r = verifyScheme(s);
+  if (r.kind !== 'exact' || !r.exact) throw new Error(`internal check failed: a ${s.fieldTag} walk produced a scheme that does not verify over ${s.fieldTag}`);
 }
 
 /**

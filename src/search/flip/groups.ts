@@ -38,7 +38,11 @@ export class FactorGroups {
   readonly flPos: Int32Array;
   flLen = 0;
 
-  constructor(readonly capacity: number, bits: readonly [number, number, number]) {
+  /**
+   * `direct` false hashes every slot: the signed states key a factor by two bit-planes (lo: +1
+   * entries, hi: −1 entries), which a table indexed by lo alone would confuse.
+   */
+  constructor(readonly capacity: number, bits: readonly [number, number, number], direct = true) {
     const N = capacity * 4;
     this.lo = new Int32Array(N);
     this.hi = new Int32Array(N);
@@ -62,7 +66,7 @@ export class FactorGroups {
       // A hashed table stays at most 1/4 full: capacity terms give at most capacity groups per slot.
       let size = 64;
       while (size < capacity * 4) size *= 2;
-      if (bits[s] <= DIRECT_BITS) {
+      if (direct && bits[s] <= DIRECT_BITS) {
         this.direct[s] = 1;
         size = Math.max(1 << bits[s], 2);
       }

@@ -54,6 +54,7 @@ export function schemeKeys(s: Scheme<unknown>): number[][] {
 const S1 = [1, 2, 0, 0], S2 = [2, 0, 1, 0];
 
 export class FlipState {
+  readonly ring = 'Z2' as const;
   readonly format: Format;
   readonly capacity: number;
   /** Bits per factor: n·m, m·p, n·p. */

@@ -1,7 +1,9 @@
 import { formatOf, type Scheme } from '../../scheme/index.ts';
 import { Rng } from '../../util/rng.ts';
+import { FlipState } from './state.ts';
 import { DescentWalk, type DescentOptions, type DescentSnapshot, type WalkCounters } from './descent.ts';
-import { FlipState, naiveTerms, schemeKeys, type FlipStateSnapshot, type Format } from './state.ts';
+import { naiveRingTerms, restoreState, ringTerms, stateFromTerms, type FlipRing, type RingFlipState, type RingSnapshot } from './rings.ts';
+import type { Format } from './state.ts';
 
 export type { WalkCounters } from './descent.ts';
 
@@ -21,29 +23,29 @@ export type WalkOptions = DescentOptions;
 export const DEFAULT_WALK: Omit<WalkOptions, 'targetRank' | 'restartFlips'> = { plateau: 50_000, maxUp: 4, plusFlips: 0 };
 
 /** A FlipWalker's complete state, plain JSON: restoring it continues the walk flip for flip. */
-export interface FlipSnapshot extends DescentSnapshot<FlipStateSnapshot, WalkOptions, WalkCounters> {
+export interface FlipSnapshot extends DescentSnapshot<RingSnapshot, WalkOptions, WalkCounters> {
   kind: 'stlkit-flip-walk';
   version: 1;
 }
 
 /**
- * One random walk on the flip graph over Z2: random flips with reductions, plus transitions,
- * returns and restarts as DescentWalk does them; a plus transition here splits one term against
- * another (FlipState.plus).
+ * One random walk on the flip graph over any ring (rings.ts: Z2, ZT, Z3): random flips with
+ * reductions, plus transitions, returns and restarts as DescentWalk does them; a plus transition
+ * here splits one term against another (the state's plus).
  */
-export class FlipWalker extends DescentWalk<FlipStateSnapshot, FlipState, WalkOptions, WalkCounters> {
-  constructor(start: FlipState, seed: number | Rng, opts: Partial<WalkOptions> = {}) {
+export class FlipWalker extends DescentWalk<RingSnapshot, RingFlipState, WalkOptions, WalkCounters> {
+  constructor(start: RingFlipState, seed: number | Rng, opts: Partial<WalkOptions> = {}) {
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
     super(start, typeof seed === 'number' ? new Rng(seed) : seed, { ...DEFAULT_WALK, targetRank: 0, restartFlips: 20_000 * start.rank, ...given }, {});
   }
 
   /** The best scheme seen (lowest rank, first reached), as [a, b, c] keys. */
   get bestTerms(): number[][] {
-    return this.best.terms.filter((t): t is number[] => t !== null);
+    return restoreState(this.best).terms();
   }
 
-  bestScheme(): Scheme<number> {
-    return FlipState.restore(this.best).toScheme();
+  bestScheme(): Scheme<unknown> {
+    return restoreState(this.best).toScheme();
   }
 
   snapshot(): FlipSnapshot {
@@ -52,7 +54,7 @@ export class FlipWalker extends DescentWalk<FlipStateSnapshot, FlipState, WalkOp
 
   static restore(snap: FlipSnapshot): FlipWalker {
     if (snap.kind !== 'stlkit-flip-walk' || snap.version !== 1) throw new Error('not a flip-walk snapshot (version 1)');
-    return new FlipWalker(FlipState.restore(snap.start), Rng.fromState(snap.rng), snap.options).resumeFrom(snap);
+    return new FlipWalker(restoreState(snap.start), Rng.fromState(snap.rng), snap.options).resumeFrom(snap);
   }
 
   protected canClimb(): boolean {
@@ -63,7 +65,9 @@ export class FlipWalker extends DescentWalk<FlipStateSnapshot, FlipState, WalkOp
   /** Random distinct live terms and a slot where they differ. */
   protected tryPlus(): boolean {
     const rng = this.rng;
-    return this.state.plus(rng.int(3), this.randomTerm(), this.randomTerm(), rng.int(2) as 0 | 1);
+    // Z2 draws no sign, so its walks stay those of earlier versions seed for seed.
+    if (this.state.ring === 'Z2') return this.state.plus(rng.int(3), this.randomTerm(), this.randomTerm(), rng.int(2) as 0 | 1);
+    return this.state.plus(rng.int(3), this.randomTerm(), this.randomTerm(), rng.int(2) as 0 | 1, rng.int(2) ? 1 : -1);
   }
 
   private randomTerm(): number {
@@ -77,7 +81,9 @@ export class FlipWalker extends DescentWalk<FlipStateSnapshot, FlipState, WalkOp
 
 export interface FlipSearchOptions extends Partial<Omit<WalkOptions, 'targetRank'>> {
   format: Format;
-  /** Starting scheme (any field; reduced mod 2); the naive algorithm when absent. */
+  /** The ring of the walk (default Z2). */
+  ring?: FlipRing;
+  /** Starting scheme (read in the ring, see ringTerms); the naive algorithm when absent. */
   start?: Scheme<unknown>;
   /** See FlipState.deepReduce. */
   deepReduce?: boolean;
@@ -92,10 +98,10 @@ export interface FlipSearchOptions extends Partial<Omit<WalkOptions, 'targetRank
 
 export interface FlipSearchResult {
   /** A scheme of rank ≤ targetRank, or null when the limits ran out first. */
-  scheme: Scheme<number> | null;
+  scheme: Scheme<unknown> | null;
   bestRank: number;
   /** The best scheme seen (of rank bestRank). */
-  best: Scheme<number>;
+  best: Scheme<unknown>;
   flips: number;
   ms: number;
 }
@@ -106,7 +112,10 @@ export function flipSearch(opts: FlipSearchOptions): FlipSearchResult {
   const deepReduce = opts.deepReduce ?? false;
   const given = opts.start && formatOf(opts.start);
   if (given && given.join() !== opts.format.join()) throw new Error(`start scheme is <${given}>, not <${opts.format}>`);
-  const start = FlipState.fromTerms(opts.format, opts.start ? schemeKeys(opts.start) : naiveTerms(opts.format), { deepReduce });
+  const ring = opts.ring ?? 'Z2';
+  if (deepReduce && ring !== 'Z2') throw new Error('deepReduce is for Z2 walks only');
+  const terms = opts.start ? ringTerms(opts.start, ring) : naiveRingTerms(ring, opts.format);
+  const start = ring === 'Z2' ? FlipState.fromTerms(opts.format, terms, { deepReduce }) : stateFromTerms(ring, opts.format, terms);
   const walk: Partial<WalkOptions> = { targetRank: opts.targetRank };
   for (const k of ['plateau', 'maxUp', 'plusFlips', 'restartFlips'] as const) if (opts[k] !== undefined) walk[k] = opts[k];
   const w = new FlipWalker(start, opts.seed, walk);

@@ -1,24 +1,26 @@
 import type { Scheme } from '../../scheme/index.ts';
 import type { Checkpoint } from '../checkpoint.ts';
-import { FlipState } from '../flip/state.ts';
+import { naiveRingTerms, restoreState, stateFromTerms, type FlipRing } from '../flip/rings.ts';
 import type { FlipSnapshot, WalkOptions } from '../flip/walk.ts';
 import type { FlipCandidate, FlipWorkerData } from './flip-worker.ts';
 import { bestOf, runPool, totalFlips } from './pool.ts';
 
 export interface FlipPoolOptions {
   format: [number, number, number];
+  /** The ring of the walks (default Z2); candidates are schemes over ringField(ring). */
+  ring?: FlipRing;
   targetRank: number;
   seed: number;
   workers: number;
   timeLimitMs: number;
-  /** Z2 terms [a, b, c] to start from; the naive algorithm when absent. */
+  /** Terms [a, b, c] in the ring's keys to start from; the naive algorithm when absent. */
   start?: number[][];
   walk?: Partial<Omit<WalkOptions, 'targetRank'>>;
   /**
    * Decide whether a candidate of rank ≤ target is the result (e.g. it lifts to Z): return the scheme
    * to output, or null to keep walking. Absent: every candidate is accepted (Z2 search).
    */
-  accept?: (s: Scheme<number>) => Scheme<unknown> | null;
+  accept?: (s: Scheme<unknown>) => Scheme<unknown> | null;
   /** Keep walking below the target rank while candidates are refused (Z search). */
   continueAtTarget?: boolean;
   checkpoint?: { path: string; everyMs: number; params: Record<string, unknown> };
@@ -30,7 +32,7 @@ export interface FlipPoolOptions {
 export interface FlipPoolResult {
   scheme: Scheme<unknown> | null;
   bestRank: number;
-  best: Scheme<number>;
+  best: Scheme<unknown>;
   flips: number;
   elapsedMs: number;
   seeds: number[];
@@ -45,20 +47,21 @@ export interface FlipPoolResult {
  * one worker the run is reproducible flip for flip.
  */
 export async function flipPool(o: FlipPoolOptions): Promise<FlipPoolResult> {
+  const ring = o.ring ?? 'Z2';
   const walkTarget = o.continueAtTarget ? Math.max(1, o.targetRank - 1) : o.targetRank;
   let best: { rank: number; terms: number[][] } | null = null;
   let result: Scheme<unknown> | null = null, candidates = 0, rejected = 0;
   const run = await runPool<FlipSnapshot, FlipCandidate>({
     worker: new URL('./flip-worker.ts', import.meta.url),
     data: (seed, snapshot) => ({
-      format: o.format, seed, snapshot, start: o.start, walk: { ...o.walk, targetRank: walkTarget }, reportRank: o.targetRank, chunk: o.chunk ?? 50_000,
+      format: o.format, ring, seed, snapshot, start: o.start, walk: { ...o.walk, targetRank: walkTarget }, reportRank: o.targetRank, chunk: o.chunk ?? 50_000,
     } satisfies FlipWorkerData) as unknown as Record<string, unknown>,
     seed: o.seed, workers: o.workers, timeLimitMs: o.timeLimitMs, resume: o.resume,
     checkpoint: o.checkpoint && { ...o.checkpoint, engine: 'flip' },
     onCandidate: (m) => {
       candidates++;
       if (!best || m.rank < best.rank) best = { rank: m.rank, terms: m.terms };
-      const s = FlipState.fromTerms(o.format, m.terms).toScheme();
+      const s = stateFromTerms(ring, o.format, m.terms).toScheme();
       result = o.accept ? o.accept(s) : s;
       if (!result) rejected++;
       return result !== null;
@@ -68,7 +71,7 @@ export async function flipPool(o: FlipPoolOptions): Promise<FlipPoolResult> {
   });
   // The lowest-rank scheme any walker has seen, for reporting when the target was not reached.
   const bestSnap = bestOf(run.finalSnaps);
-  const bestScheme = bestSnap ? FlipState.restore(bestSnap.best).toScheme() : FlipState.fromTerms(o.format, (best as { terms: number[][] } | null)?.terms ?? FlipState.naive(o.format).terms()).toScheme();
+  const bestScheme = bestSnap ? restoreState(bestSnap.best).toScheme() : stateFromTerms(ring, o.format, (best as { terms: number[][] } | null)?.terms ?? naiveRingTerms(ring, o.format)).toScheme();
   return {
     scheme: result, bestRank: bestSnap?.counters.bestRank ?? Math.min(...run.stats.map((s) => s.bestRank)), best: bestScheme,
     flips: totalFlips(run), elapsedMs: run.elapsedMs, seeds: run.seeds, candidates, rejected,

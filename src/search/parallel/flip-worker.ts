@@ -1,11 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { FlipState } from '../flip/state.ts';
+import { naiveRingTerms, stateFromTerms, type FlipRing } from '../flip/rings.ts';
 import { FlipWalker, type FlipSnapshot, type WalkOptions } from '../flip/walk.ts';
 import type { FromPoolWorker, ToPoolWorker } from './pool.ts';
 
 /** What the pool sends a flip worker at start. */
 export interface FlipWorkerData {
   format: [number, number, number];
+  /** The ring of the walk; Z2 when absent. */
+  ring?: FlipRing;
   seed: number;
   snapshot?: FlipSnapshot;
   start?: number[][];
@@ -29,7 +31,8 @@ const port = parentPort!;
 
 function makeWalker(): FlipWalker {
   if (d.snapshot) return FlipWalker.restore(d.snapshot);
-  const start = d.start ? FlipState.fromTerms(d.format, d.start) : FlipState.naive(d.format);
+  const ring = d.ring ?? 'Z2';
+  const start = stateFromTerms(ring, d.format, d.start ?? naiveRingTerms(ring, d.format));
   return new FlipWalker(start, d.seed, d.walk);
 }
 

@@ -56,7 +56,7 @@ describe('FlipWalker', () => {
       w.run(50_000);
       const snap: FlipSnapshot = JSON.parse(JSON.stringify(w.snapshot()));
       const resumed = FlipWalker.restore(snap);
-      expect(invariantProblems(resumed.state)).toEqual([]);
+      expect(invariantProblems(resumed.state as FlipState)).toEqual([]);
       w.run(70_000);
       resumed.run(70_000);
       for (const other of [w, uninterrupted]) {
