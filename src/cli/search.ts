@@ -10,6 +10,7 @@ import type { CyclicSnapshot } from '../search/flip/cyclic.ts';
 import { cyclicInvariance } from '../search/flip/cyclic-check.ts';
 import { loadCheckpoint, CheckpointError, type Checkpoint } from '../search/checkpoint.ts';
 import type { FlipSnapshot, WalkCounters } from '../search/flip/walk.ts';
+import type { PopulationSnapshot } from '../search/flip/population.ts';
 import { Progress } from '../search/progress.ts';
 import { alsSearch } from '../search/als/search.ts';
 import { symmetricAlsSearch } from '../search/als/symmetric.ts';
@@ -83,6 +84,9 @@ export function searchCommand(program: Command, status: Status): void {
     .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)
     .option('--start <file>', 'start from this scheme (reduced mod 2 for Z2/Z, ternary for ZT, mod 3 for Z3) instead of the naive algorithm')
     .option('--plateau <flips>', 'flips without a reduction before a plus transition', parsePositiveInt)
+    .option('--max-up <k>', 'plus transitions climb at most this far above the walk\'s best before it returns there', parsePositiveInt)
+    .option('--pool <k>', 'per-rank pools of k schemes kept diverse, walkers restarted from the lowest pool (not with --field Z)', parsePositiveInt)
+    .option('--round <flips>', 'with --pool: flips per walker before the next is drawn from the pool (default 50 000 × rank)', parsePositiveInt)
     .option('--symmetry <kind>', 'none, or cyclic: walk only on schemes invariant under the cyclic Z3 action (square formats, Z2)', parseSymmetry, 'none')
     .option('--checkpoint <file>', 'write the walkers\' state here, atomically, every --checkpoint-every seconds')
     .option('--checkpoint-every <sec>', 'checkpoint interval', parseTolerance, 10)
@@ -108,12 +112,15 @@ export function searchCommand(program: Command, status: Status): void {
         if (formatOf(s).join() !== o.format.join()) return status.badInput(`${o.start}: a scheme of <${formatOf(s)}>, but --format is <${o.format}>`);
       }
       if (o.queue !== undefined && ring !== 'Z2') return status.badInput(`--queue walks over Z2 (lifted with --field Z); --field ${o.field} runs on worker threads`);
+      if (o.pool && (o.queue !== undefined || o.symmetry === 'cyclic')) return status.badInput('--pool runs on worker threads without --queue or --symmetry');
       if (o.queue !== undefined) return queueFlip(o, start, status);
       if (o.resume === true) return status.badInput('--resume needs a checkpoint file (or --queue, to resume the search kept in Redis)');
       if (o.symmetry === 'cyclic') return cyclicFlip(o, status);
       const [n, m, p] = o.format as [number, number, number];
-      const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed };
-      const resume = resumeFrom<FlipSnapshot>(o, 'flip', params, status);
+      const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed, pool: o.pool };
+      if (o.pool && o.field === 'Z') return status.badInput('--pool searches over Z2, ZT or Z3; --field Z lifts every candidate and needs plain walkers');
+      if (o.round && !o.pool) return status.badInput('--round needs --pool');
+      const resume = resumeFrom<FlipSnapshot | PopulationSnapshot>(o, o.pool ? 'flip-population' : 'flip', params, status);
       if (resume === null) return;
       const workers = resume?.workers.length ?? o.workers ?? cpus().length;
       const resumed = resumedNote(o.resume, resume);
@@ -122,7 +129,8 @@ export function searchCommand(program: Command, status: Status): void {
       progress.start(o.timeLimit * 1000);
       const result = await flipAndLift({
         format: o.format, ring, targetRank: o.targetRank, seed: o.seed, workers, timeLimitMs: o.timeLimit * 1000, start, resume,
-        walk: o.plateau ? { plateau: o.plateau } : undefined,
+        walk: { plateau: o.plateau, maxUp: o.maxUp },
+        population: o.pool ? { poolSize: o.pool, roundFlips: o.round } : undefined,
         lift: o.field === 'Z',
         checkpoint: o.checkpoint ? { path: o.checkpoint, everyMs: o.checkpointEvery * 1000, params } : undefined,
         onProgress: (q) => progress.update({ ...q, targetRank: o.targetRank, rateUnit: 'flips/s', limitMs: o.timeLimit * 1000 }),
@@ -183,6 +191,9 @@ interface FlipCliOptions {
   workers?: number;
   start?: string;
   plateau?: number;
+  maxUp?: number;
+  pool?: number;
+  round?: number;
   checkpoint?: string;
   checkpointEvery: number;
   resume?: string;

@@ -2,7 +2,9 @@ import type { Scheme } from '../../scheme/index.ts';
 import type { Checkpoint } from '../checkpoint.ts';
 import { naiveRingTerms, restoreState, stateFromTerms, type FlipRing } from '../flip/rings.ts';
 import type { FlipSnapshot, WalkOptions } from '../flip/walk.ts';
+import type { PopulationOptions, PopulationSnapshot } from '../flip/population.ts';
 import type { FlipCandidate, FlipWorkerData } from './flip-worker.ts';
+import type { PopulationWorkerData } from './population-worker.ts';
 import { bestOf, runPool, totalFlips } from './pool.ts';
 
 export interface FlipPoolOptions {
@@ -16,6 +18,8 @@ export interface FlipPoolOptions {
   /** Terms [a, b, c] in the ring's keys to start from; the naive algorithm when absent. */
   start?: number[][];
   walk?: Partial<Omit<WalkOptions, 'targetRank'>>;
+  /** Per-rank pools with walkers restarted from them (population.ts) instead of plain walkers. */
+  population?: Partial<Omit<PopulationOptions, 'targetRank' | 'walk'>>;
   /**
    * Decide whether a candidate of rank ≤ target is the result (e.g. it lifts to Z): return the scheme
    * to output, or null to keep walking. Absent: every candidate is accepted (Z2 search).
@@ -24,7 +28,7 @@ export interface FlipPoolOptions {
   /** Keep walking below the target rank while candidates are refused (Z search). */
   continueAtTarget?: boolean;
   checkpoint?: { path: string; everyMs: number; params: Record<string, unknown> };
-  resume?: Checkpoint<FlipSnapshot>;
+  resume?: Checkpoint<FlipSnapshot | PopulationSnapshot>;
   onProgress?: (p: { rank: number; bestRank: number; flips: number; elapsedMs: number; rate: number; note?: string }) => void;
   chunk?: number;
 }
@@ -51,13 +55,17 @@ export async function flipPool(o: FlipPoolOptions): Promise<FlipPoolResult> {
   const walkTarget = o.continueAtTarget ? Math.max(1, o.targetRank - 1) : o.targetRank;
   let best: { rank: number; terms: number[][] } | null = null;
   let result: Scheme<unknown> | null = null, candidates = 0, rejected = 0;
-  const run = await runPool<FlipSnapshot, FlipCandidate>({
-    worker: new URL('./flip-worker.ts', import.meta.url),
-    data: (seed, snapshot) => ({
-      format: o.format, ring, seed, snapshot, start: o.start, walk: { ...o.walk, targetRank: walkTarget }, reportRank: o.targetRank, chunk: o.chunk ?? 50_000,
-    } satisfies FlipWorkerData) as unknown as Record<string, unknown>,
+  const run = await runPool<FlipSnapshot | PopulationSnapshot, FlipCandidate>({
+    worker: o.population ? new URL('./population-worker.ts', import.meta.url) : new URL('./flip-worker.ts', import.meta.url),
+    data: (seed, snapshot) => {
+      const base = { format: o.format, ring, seed, start: o.start, walk: { ...o.walk, targetRank: walkTarget }, reportRank: o.targetRank, chunk: o.chunk ?? 50_000 };
+      const data = o.population
+        ? { ...base, snapshot: snapshot as PopulationSnapshot | undefined, population: o.population } satisfies PopulationWorkerData
+        : { ...base, snapshot: snapshot as FlipSnapshot | undefined } satisfies FlipWorkerData;
+      return data as unknown as Record<string, unknown>;
+    },
     seed: o.seed, workers: o.workers, timeLimitMs: o.timeLimitMs, resume: o.resume,
-    checkpoint: o.checkpoint && { ...o.checkpoint, engine: 'flip' },
+    checkpoint: o.checkpoint && { ...o.checkpoint, engine: o.population ? 'flip-population' : 'flip' },
     onCandidate: (m) => {
       candidates++;
       if (!best || m.rank < best.rank) best = { rank: m.rank, terms: m.terms };
