@@ -37,6 +37,31 @@ describe('stlkit search', () => {
     expect(['Z', 'Q']).toContain(s.fieldTag);
   }, 90_000);
 
+  it('flip over ZT (plain walkers and --pool) writes a ternary integer scheme, exact over Z', () => {
+    for (const extra of [[], ['--pool', '4']]) {
+      const out = join(dir, `zt${extra.length}.json`);
+      const r = spawnCli(['search', 'flip', '--format', '2,2,3', '--field', 'ZT', '--target-rank', '11', '--seed', '1', '--workers', '1', '--time-limit', '60', ...extra, '-o', out]);
+      expect(r.code, r.err).toBe(0);
+      const { s, ok } = exactFile(out);
+      expect(ok).toBe(true);
+      expect(s.fieldTag).toBe('Z');
+      expect(s.U.length).toBe(11);
+      for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) expect(['-1', '0', '1']).toContain(s.field.toString(x));
+    }
+  }, 120_000);
+
+  it('flip over Z3 writes a scheme over Z3; --pool with --field Z is refused', () => {
+    const out = join(dir, 'z3.json');
+    const r = spawnCli(['search', 'flip', '--format', '2,2,2', '--field', 'Z3', '--target-rank', '7', '--seed', '2', '--workers', '1', '--time-limit', '60', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    const { s, ok } = exactFile(out);
+    expect(ok).toBe(true);
+    expect(s.fieldTag).toBe('Z3');
+    const bad = spawnCli(['search', 'flip', '--format', '2,2,2', '--field', 'Z', '--pool', '4', '--target-rank', '7']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--pool searches over Z2, ZT or Z3/);
+  }, 120_000);
+
   it('exits 1 and writes nothing when the time runs out', () => {
     const out = join(dir, 'none.json');
     const r = spawnCli(['search', 'flip', '--format', '2,2,2', '--target-rank', '6', '--seed', '1', '--workers', '1', '--time-limit', '2', '-o', out]);

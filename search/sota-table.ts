@@ -1,0 +1,140 @@
+/**
+ * docs/search-table.md from proofs/ and the best known ranks (shared/data/schemes/perminov/
+ * best-known-2026.json): per format with all dimensions ≤ 5, the best known rank per ring, the
+ * rank of stlkit's best certificate per ring, the command and seed that found it and its wall time.
+ * Used by search/sota.ts; runnable alone:
+ *
+ *   node --import tsx search/sota-table.ts [--proofs proofs] [-o docs/search-table.md]
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemeFromObject } from '../src/formats/json.ts';
+import { formatOf, rank, type Scheme } from '../src/scheme/index.ts';
+import { writeFileAtomic } from '../src/util/atomic.ts';
+
+export type Format3 = [number, number, number];
+
+/** The formats <n,m,p> with 2 ≤ n ≤ m ≤ p ≤ 5 (every format with all dimensions in 2..5, up to permutation). */
+export function sotaFormats(): Format3[] {
+  const out: Format3[] = [];
+  for (let n = 2; n <= 5; n++) for (let m = n; m <= 5; m++) for (let p = m; p <= 5; p++) out.push([n, m, p]);
+  return out;
+}
+
+export const formatKey = (f: readonly number[]): string => [...f].sort((a, b) => a - b).join('x');
+
+/** What a search recorded in the schemes it certified (meta.search). */
+export interface SearchRecord {
+  command: string;
+  seed: number;
+  wallSeconds: number;
+  machine?: string;
+  start?: string;
+  reached?: boolean;
+}
+
+export interface OwnScheme {
+  file: string;
+  scheme: Scheme<unknown>;
+  /** The rings it counts for: Z2, ZT (integers in {−1, 0, 1}), Z, Q. */
+  rings: Set<'Z2' | 'ZT' | 'Z' | 'Q'>;
+}
+
+/** Rings a certified scheme counts for: Q includes Z includes ZT. */
+function ringsOf(s: Scheme<unknown>): Set<'Z2' | 'ZT' | 'Z' | 'Q'> {
+  if (s.fieldTag === 'Z2') return new Set(['Z2']);
+  if (s.field.name !== 'Q') return new Set();
+  const out = new Set<'Z2' | 'ZT' | 'Z' | 'Q'>(['Q']);
+  if (s.fieldTag !== 'Z') return out;
+  out.add('Z');
+  const ternary = [s.U, s.V, s.W].every((M) => M.every((row) => row.every((x) => {
+    const [n, d] = s.field.toRational(x);
+    return d === 1n && n >= -1n && n <= 1n;
+  })));
+  if (ternary) out.add('ZT');
+  return out;
+}
+
+/** Every exact certificate of a matrix-multiplication scheme in `dir`, by sorted format key. */
+export function ownSchemes(dir: string): Map<string, OwnScheme[]> {
+  const out = new Map<string, OwnScheme[]>();
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const file = join(dir, name);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    if (doc?.claim?.kind !== 'exact') continue;
+    const scheme = schemeFromObject(doc.scheme, file);
+    if (scheme.target.kind !== 'matmul') continue;
+    const key = formatKey(formatOf(scheme));
+    out.set(key, [...(out.get(key) ?? []), { file, scheme, rings: ringsOf(scheme) }]);
+  }
+  return out;
+}
+
+/**
+ * The lowest-rank own scheme of a format (any permutation) that counts for `ring`; of equal ranks,
+ * one whose search recorded its command and wall time (meta.search) first.
+ */
+export function bestOwn(own: Map<string, OwnScheme[]>, f: readonly number[], ring: 'Z2' | 'ZT' | 'Z' | 'Q'): OwnScheme | undefined {
+  let best: OwnScheme | undefined;
+  const score = (o: OwnScheme) => 2 * rank(o.scheme) - (o.scheme.meta.search ? 1 : 0);
+  for (const o of own.get(formatKey(f)) ?? []) if (o.rings.has(ring) && (!best || score(o) < score(best))) best = o;
+  return best;
+}
+
+export function bestKnownRanks(path: string): Record<string, { Q: number; Z: number; ZT: number }> {
+  return JSON.parse(readFileSync(path, 'utf8')).ranks;
+}
+
+export function renderTable(proofsDir: string, bestKnownPath: string): string {
+  const own = ownSchemes(proofsDir);
+  const known = bestKnownRanks(bestKnownPath);
+  const rows: string[] = [];
+  let reachedZT = 0;
+  const formats = sotaFormats();
+  for (const f of formats) {
+    const k = known[formatKey(f)];
+    const cell = (ring: 'Z2' | 'ZT' | 'Z' | 'Q') => {
+      const o = bestOwn(own, f, ring);
+      return o ? String(rank(o.scheme)) : '—';
+    };
+    const zt = bestOwn(own, f, 'ZT');
+    const reached = zt !== undefined && rank(zt.scheme) <= k.ZT;
+    if (reached) reachedZT++;
+    const rec = zt?.scheme.meta.search as SearchRecord | undefined;
+    const how = zt ? `\`${rec?.command ?? zt.scheme.meta.source ?? '?'}\`${rec ? `, seed ${rec.seed}; start: ${rec.start}` : ''}` : 'not searched yet';
+    const wall = rec ? `${rec.wallSeconds.toFixed(1)} s` : zt ? 'not recorded' : '—';
+    const status = !zt ? 'not reached' : reached ? 'reached' : `not reached (best ${rank(zt.scheme)})`;
+    rows.push(`| <${f.join(',')}> | ${k.ZT} | ${k.Z} | ${k.Q} | ${cell('ZT')} | ${cell('Z')} | ${cell('Q')} | ${cell('Z2')} | ${status} | ${how} | ${wall} |`);
+  }
+  return [
+    '# Search table: every format with all dimensions ≤ 5',
+    '',
+    'Generated by `node --import tsx search/sota-table.ts` (also at the end of `npm run search:sota`) from the',
+    'certificates in `proofs/` (each re-checked by CI: `stlkit proofs check proofs`) and the best known ranks of',
+    '`shared/data/schemes/perminov/best-known-2026.json`. Do not edit by hand.',
+    '',
+    'The 20 formats <n,m,p> with 2 ≤ n ≤ m ≤ p ≤ 5 (every format with dimensions in 2..5 is one of them up to',
+    'permutation). "best known" is per ring: ZT (coefficients in {−1, 0, 1}), Z, Q. "stlkit" is the lowest rank of a',
+    'certificate in proofs/ whose scheme counts for that ring (a ZT scheme counts for Z and Q as well); Z2 schemes are',
+    'exact modulo 2 only. "status" compares stlkit\'s ZT rank with the best known ZT rank. The command and seed are',
+    'those recorded in the ZT certificate (`scheme.search` or `scheme.source`); the wall time is that of the run on',
+    'the 2-core development machine, shared with other work (not recorded for certificates from before the table).',
+    '',
+    `ZT best known rank reached: **${reachedZT} of ${formats.length}**.`,
+    '',
+    '| format | best known ZT | Z | Q | stlkit ZT | Z | Q | Z2 | status (ZT) | found by | wall time |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+  const shared = process.env.STLKIT_SHARED ?? join(import.meta.dirname, '..', '..', 'shared');
+  const out = opt('-o', join(import.meta.dirname, '..', 'docs', 'search-table.md'));
+  writeFileAtomic(out, renderTable(opt('--proofs', join(import.meta.dirname, '..', 'proofs')), join(shared, 'data', 'schemes', 'perminov', 'best-known-2026.json')));
+  console.log(`wrote ${out}`);
+}
