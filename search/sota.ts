@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { certifyTo } from '../src/proofs/certificate.ts';
 import { naive } from '../src/library/builtin.ts';
 import { rank, toFormat, type Scheme } from '../src/scheme/index.ts';
-import { loadCheckpoint, type Checkpoint } from '../src/search/checkpoint.ts';
+import { CheckpointError, loadCheckpoint, type Checkpoint } from '../src/search/checkpoint.ts';
 import { composedStarts } from '../src/search/flip/meta.ts';
 import type { PopulationSnapshot } from '../src/search/flip/population.ts';
 import { ringTerms } from '../src/search/flip/rings.ts';
@@ -109,7 +109,12 @@ async function runFormat(f: Format3): Promise<Outcome | null> {
   const params = { format: f, ring: 'ZT', targetRank: target, seed, pool: poolSize };
   let resume: Checkpoint<PopulationSnapshot> | undefined;
   if (existsSync(ckpt)) {
-    resume = loadCheckpoint<PopulationSnapshot>(ckpt, 'flip-population', params);
+    try {
+      resume = loadCheckpoint<PopulationSnapshot>(ckpt, 'flip-population', params);
+    } catch (err) {
+      if (err instanceof CheckpointError) bad(`${err.message} (remove it, or pass the --seed/--pool it was written with)`);
+      throw err;
+    }
     if (resume.elapsedMs >= seconds * 1000) {
       console.log(`<${f}>: ${(resume.elapsedMs / 1000).toFixed(0)} s spent already (≥ --seconds ${seconds}); skipped, best rank ${Math.min(...resume.workers.map((w) => w.counters.bestRank))}`);
       return null;
