@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { Argument, InvalidArgumentError, Option } from 'commander';
-import { DTYPES, fileText, generate, writeGenerated, TARGET_NAMES, TARGETS, targetNamed, type CodegenDtype } from '../codegen/index.ts';
+import { DTYPES, fileText, FORMAT_TARGETS, formatTargetNamed, generate, writeGenerated, TARGET_NAMES, TARGETS, targetNamed, type CodegenDtype } from '../codegen/index.ts';
 import { InputError } from '../formats/errors.ts';
 import { loadScheme } from '../formats/registry.ts';
 import { checkRounding, describeRounding, refusalMessage } from '../stl/rounding-check.ts';
+import { parseFormat, parsePositiveInt } from './args.ts';
+import { flipwalkCodegen, type FlipwalkCliOptions } from './codegen-flipwalk.ts';
 import { print, printErr, printJson } from './output.ts';
 import type { Status } from './status.ts';
 
@@ -21,31 +23,39 @@ function parseTile(s: string): number {
 export function codegenCommand(program: Command, status: Status): void {
   program
     .command('codegen')
-    .description(`generate STL kernels for a <t,t,t> scheme: ${TARGETS.map((t) => `${t.name} (${t.description})`).join(', ')}; exit 2 on bad input`)
+    .description(`generate STL kernels for a <t,t,t> scheme: ${TARGETS.map((t) => `${t.name} (${t.description})`).join(', ')}; or, from --format alone, ${FORMAT_TARGETS.map((t) => `${t.name} (${t.description})`).join(', ')}; exit 2 on bad input`)
     .addArgument(new Argument('<target>', 'what to generate').choices(TARGET_NAMES as string[]))
-    .requiredOption('--scheme <file>', 'scheme for <t,t,t> (any supported format; exact or float)')
-    .requiredOption('--tile <t>', 'tile size t; must match the scheme', parseTile)
+    .option('--scheme <file>', 'scheme for <t,t,t> (any supported format; exact or float); required by the scheme targets')
+    .option('--tile <t>', 'tile size t; must match the scheme; required by the scheme targets', parseTile)
     .addOption(new Option('--dtype <type>', 'element type on the GPU (fp32 accumulate)').choices(DTYPES as string[]).default('bf16'))
     .requiredOption('-o, --output <file>', 'output file (- for standard output); a folder for a package target')
     .option('--from <source>', 'source format of the scheme, when the extension does not tell')
     .option('--allow-ill-conditioned', 'generate even when the predicted rounding error in --dtype exceeds the scheme\'s own approximation error (or 2 % for exact schemes)')
     .option('--json', 'print a machine-readable summary (to stderr when the code goes to stdout)')
-    .action((target: string, o: { scheme: string; tile: number; dtype: CodegenDtype; output: string; from?: string; json?: boolean; allowIllConditioned?: boolean }) => {
-      const s = status.guard(() => loadScheme(o.scheme, { from: o.from }), o.scheme);
+    .option('--format <n,m,p>', 'flipwalk: the matrix format', parseFormat)
+    .option('--field <F>', 'flipwalk: the field of the walk (Z2)')
+    .option('--rank-bound <r>', 'flipwalk: most terms a walker holds (default n·m·p + the walk\'s maxUp)', parsePositiveInt)
+    .option('--start <files...>', 'flipwalk: start schemes, written beside the program as start.txt (reduced mod 2)')
+    .action((target: string, o: { scheme?: string; tile?: number; dtype: CodegenDtype; output: string; from?: string; json?: boolean; allowIllConditioned?: boolean } & FlipwalkCliOptions) => {
+      if (formatTargetNamed(target)) return flipwalkCodegen(o, status);
+      if (o.scheme === undefined || o.tile === undefined) return status.badInput(`codegen ${target} needs --scheme FILE and --tile t`);
+      for (const f of ['format', 'field', 'rankBound', 'start'] as const) if (o[f] !== undefined) return status.badInput(`--${f === 'rankBound' ? 'rank-bound' : f} is an option of codegen flipwalk, not of ${target}`);
+      const file = o.scheme, tile = o.tile;
+      const s = status.guard(() => loadScheme(file, { from: o.from }), file);
       if (!s) return;
       const pkg = targetNamed(target)?.package ?? false;
       if (pkg && o.output === '-') {
         status.badInput(`${target} writes a package of files: -o must name a folder, not -`);
         return;
       }
-      const done = status.guard(() => generate(target, s, o.tile, { dtype: o.dtype, source: o.scheme }), o.scheme);
+      const done = status.guard(() => generate(target, s, tile, { dtype: o.dtype, source: file }), file);
       if (!done) return;
       // Checked after generate, which validates the scheme (square, tile, field) with its own errors.
       const lowPrecision = targetNamed(target)?.lowPrecision;
-      const rounding = lowPrecision ? status.guard(() => checkRounding(s, o.dtype, lowPrecision.storeProducts), o.scheme) : null;
+      const rounding = lowPrecision ? status.guard(() => checkRounding(s, o.dtype, lowPrecision.storeProducts), file) : null;
       if (rounding === undefined) return;
       if (rounding && !rounding.ok && !o.allowIllConditioned) {
-        status.badInput(refusalMessage(o.scheme, rounding));
+        status.badInput(refusalMessage(file, rounding));
         return;
       }
       const { files, op } = done;
@@ -62,7 +72,7 @@ export function codegenCommand(program: Command, status: Status): void {
         if (!ok) return;
       }
       const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.contents), 0);
-      const summary = { target, output: o.output, scheme: o.scheme, name: op.name, t: op.t, r: op.r, dtype: o.dtype, exact: op.exact, isotropicError: op.isotropicError, sha256: op.hash, bytes, ...(pkg ? { files: files.map((f) => f.path) } : {}), ...(rounding ? { rounding } : {}) };
+      const summary = { target, output: o.output, scheme: file, name: op.name, t: op.t, r: op.r, dtype: o.dtype, exact: op.exact, isotropicError: op.isotropicError, sha256: op.hash, bytes, ...(pkg ? { files: files.map((f) => f.path) } : {}), ...(rounding ? { rounding } : {}) };
       if (o.json) (o.output === '-' ? (x: unknown) => printErr(JSON.stringify(x)) : printJson)(summary);
       else if (o.output !== '-') {
         print(`wrote ${o.output}: ${target} for ${op.name} (t ${op.t}, r ${op.r}, ${o.dtype}, ${op.exact ? 'exact' : `approximate, isotropic error ${op.isotropicError.toPrecision(4)}`})`);

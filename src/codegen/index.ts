@@ -5,7 +5,8 @@ import { targetNamed, type GeneratedFile } from './registry.ts';
 
 export { codegenOperator, type CodegenOperator } from './operator.ts';
 export { DTYPES, type CodegenDtype, type CodegenOptions } from './options.ts';
-export { fileText, generateSource, TARGET_NAMES, TARGETS, targetNamed, type GeneratedFile, type Target, type TargetOptions } from './registry.ts';
+export { fileText, FORMAT_TARGETS, formatTargetNamed, generateSource, TARGET_NAMES, TARGETS, targetNamed, type FormatTarget, type GeneratedFile, type Target, type TargetOptions } from './registry.ts';
+export { defaultRankBound, type FlipwalkOptions } from './targets/flipwalk.ts';
 export { writeGenerated } from './write.ts';
 export { fusedConfigs } from './targets/triton.ts';
 export { fusedTile } from './targets/cuda-fused.ts';

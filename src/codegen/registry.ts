@@ -2,6 +2,7 @@ import type { Scheme } from '../scheme/index.ts';
 import type { CodegenOperator } from './operator.ts';
 import type { CodegenOptions } from './options.ts';
 import { cudaTarget } from './targets/cuda.ts';
+import { generateFlipwalk, type FlipwalkOptions } from './targets/flipwalk.ts';
 import { fmmTritonTarget } from './targets/fmm-triton.ts';
 import { gpujsTarget } from './targets/gpujs.ts';
 import { pytorchTarget } from './targets/pytorch.ts';
@@ -48,7 +49,27 @@ export interface Target {
 /** Every target, in the order the CLI lists them. */
 export const TARGETS: readonly Target[] = [tritonTarget, cudaTarget, gpujsTarget, tsTarget, fmmTritonTarget, pytorchTarget];
 
-export const TARGET_NAMES: readonly string[] = TARGETS.map((t) => t.name);
+/**
+ * A generator driven by a matrix format instead of a scheme: a search program specialised to the
+ * format (`stlkit codegen flipwalk --format n,m,p`). It always writes a package (a folder).
+ */
+export interface FormatTarget {
+  readonly name: string;
+  readonly description: string;
+  generate(options: FlipwalkOptions): GeneratedFile[];
+}
+
+export const FORMAT_TARGETS: readonly FormatTarget[] = [
+  { name: 'flipwalk', description: 'a CUDA C++ program of flip-graph walkers over Z2 for one format, also built for the host', generate: generateFlipwalk },
+];
+
+/** Scheme targets, then format targets. */
+export const TARGET_NAMES: readonly string[] = [...TARGETS, ...FORMAT_TARGETS].map((t) => t.name);
+
+/** The format target called `name`, or undefined. */
+export function formatTargetNamed(name: string): FormatTarget | undefined {
+  return FORMAT_TARGETS.find((t) => t.name === name);
+}
 
 /** The target called `name`, or undefined. */
 export function targetNamed(name: string): Target | undefined {
