@@ -17,6 +17,7 @@ import { symmetricAlsSearch } from '../search/als/symmetric.ts';
 import { flipAndLift, writeVerified } from '../search/pipeline.ts';
 import { parseFormat, parsePositiveInt, parseTolerance } from './args.ts';
 import { print, printErr } from './output.ts';
+import { importGpuCommand } from './search-import.ts';
 import type { Status } from './status.ts';
 import { queueFlip } from './queue.ts';
 import { DEFAULT_QUEUE_NAME, parseQueueName } from './worker.ts';
@@ -180,6 +181,7 @@ export function searchCommand(program: Command, status: Status): void {
       print(`found ${schemeName(r.scheme)} over ${r.scheme.fieldTag} (rank ${rank(r.scheme)})`);
       if (o.output) writeAndReport({ ...r.scheme, meta: { ...r.scheme.meta, source: `stlkit search als --format ${n},${m},${p} --rank ${o.rank} --seed ${o.seed}` } }, o.output, status);
     });
+  importGpuCommand(search, status);
 }
 
 interface FlipCliOptions {

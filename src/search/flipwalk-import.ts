@@ -1,0 +1,93 @@
+/**
+ * Reading back the output of the flipwalk program (`stlkit codegen flipwalk`): its records and
+ * pool files are parsed (a cut or altered file fails its checksum), every scheme is verified
+ * exactly over Z2, and the best ones can be Hensel-lifted to Z, as the CPU searches' candidates are.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../formats/errors.ts';
+import { flipwalkToScheme, readFlipwalk } from '../formats/flipwalk.ts';
+import type { Scheme } from '../scheme/index.ts';
+import { verifyScheme } from '../verify/index.ts';
+import { liftScheme } from './lift.ts';
+
+/** The files a run writes that hold schemes, in the order they are read. */
+export const FLIPWALK_OUTPUTS = ['records.txt', 'pool.txt'] as const;
+
+export interface ImportedScheme {
+  file: string;
+  index: number;
+  walker?: number;
+  rank: number;
+  scheme: Scheme<number>;
+}
+
+export interface ImportedFile {
+  file: string;
+  format: [number, number, number];
+  schemes: ImportedScheme[];
+  /** The first scheme that failed exact verification (then `schemes` is empty: the file is refused). */
+  failed?: { index: number; walker?: number; failing: number; equations: number };
+}
+
+/** A run's folder → its scheme files (at least one), and the command of its summary.json if any. */
+export function flipwalkFiles(path: string): { files: string[]; command?: string } {
+  if (!existsSync(path)) throw new InputError(path, '', 'no such file or folder');
+  if (!statSync(path).isDirectory()) return { files: [path] };
+  const files = FLIPWALK_OUTPUTS.map((f) => join(path, f)).filter((f) => existsSync(f));
+  if (files.length === 0) throw new InputError(path, '', `holds none of ${FLIPWALK_OUTPUTS.join(', ')} (not the --out folder of a flipwalk run)`);
+  const summary = join(path, 'summary.json');
+  if (!existsSync(summary)) return { files };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(summary, 'utf8'));
+  } catch (err) {
+    throw new InputError(summary, '', `invalid JSON (${(err as Error).message})`);
+  }
+  const command = (doc as { command?: unknown }).command;
+  return { files, command: typeof command === 'string' ? command : undefined };
+}
+
+/** Parse one output file (InputError when malformed) and verify each scheme exactly over Z2. */
+export function importFlipwalkFile(file: string, source: string): ImportedFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new InputError(file, '', `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const parsed = readFlipwalk(bytes, file);
+  const schemes: ImportedScheme[] = [];
+  for (const s of parsed.schemes) {
+    const scheme = flipwalkToScheme(parsed.format, s, `${source}; ${file} scheme ${s.index}`);
+    const r = verifyScheme(scheme);
+    if (r.kind !== 'exact' || !r.exact) {
+      const failing = r.kind === 'exact' ? r.failing : NaN;
+      return { file, format: parsed.format, schemes: [], failed: { index: s.index, walker: s.info.walker, failing, equations: r.kind === 'exact' ? r.equations : NaN } };
+    }
+    schemes.push({ file, index: s.index, walker: s.info.walker, rank: s.terms.length, scheme });
+  }
+  return { file, format: parsed.format, schemes };
+}
+
+/** Distinct schemes (same terms in any order) of the lowest rank among `all`. */
+export function bestDistinct(all: readonly ImportedScheme[]): ImportedScheme[] {
+  const rank = Math.min(...all.map((s) => s.rank));
+  const seen = new Set<string>();
+  return all.filter((s) => {
+    if (s.rank !== rank) return false;
+    const key = s.scheme.U.map((u, l) => `${u.join('')}|${s.scheme.V[l].join('')}|${s.scheme.W[l].join('')}`).sort().join(';');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The first of `candidates` that lifts to Z (verified over Q by liftScheme), with its index. */
+export function liftFirst(candidates: readonly ImportedScheme[], seed: number): { from: ImportedScheme; scheme: Scheme<unknown> } | null {
+  for (const c of candidates) {
+    const r = liftScheme(c.scheme, { seed });
+    if (r.scheme) return { from: c, scheme: { ...r.scheme, meta: { ...r.scheme.meta, source: `${c.scheme.meta.source}, lifted to Z` } } };
+  }
+  return null;
+}
