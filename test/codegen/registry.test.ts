@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { codegenOperator, generate, generateSource, TARGET_NAMES, TARGETS, targetNamed } from '../../src/codegen/index.ts';
+import { codegenOperator, FORMAT_TARGETS, formatTargetNamed, generate, generateSource, TARGET_NAMES, TARGETS, targetNamed } from '../../src/codegen/index.ts';
 import { builtinScheme } from '../../src/library/builtin.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('codegen target registry', () => {
   it('names each target once, with a description and an extension unless it writes a package', () => {
-    expect(new Set(TARGET_NAMES).size).toBe(TARGETS.length);
+    expect(new Set(TARGET_NAMES).size).toBe(TARGETS.length + FORMAT_TARGETS.length);
+    for (const t of FORMAT_TARGETS) expect(formatTargetNamed(t.name)).toBe(t);
     expect(TARGET_NAMES.slice(0, 4)).toEqual(['triton', 'cuda', 'gpujs', 'ts']);
     for (const t of TARGETS) {
       expect(targetNamed(t.name)).toBe(t);
@@ -32,6 +33,6 @@ describe('codegen target registry', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(`Allowed choices are ${TARGET_NAMES.join(', ')}.`);
     const help = (await runCli(['codegen', '--help'])).out.replace(/\s+/g, ' ');
-    for (const t of TARGETS) expect(help).toContain(`${t.name} (${t.description.replace(/\s+/g, ' ')})`);
+    for (const t of [...TARGETS, ...FORMAT_TARGETS]) expect(help).toContain(`${t.name} (${t.description.replace(/\s+/g, ' ')})`);
   });
 });
