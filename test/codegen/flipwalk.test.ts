@@ -7,6 +7,7 @@ import { flipwalkToScheme, readFlipwalk } from '../../src/formats/flipwalk.ts';
 import { naiveTerms, type Format } from '../../src/search/flip/state.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/shared.ts';
 import { ModelWalker } from './flipwalk-model.ts';
 import { scratch } from './helpers.ts';
 
@@ -62,6 +63,15 @@ describe('codegen flipwalk', () => {
     expect(cu).toContain('#define FW_HD __host__ __device__ __forceinline__');
     expect(cu).toContain('struct WarpStore');
     expect(String(formatTargetNamed('flipwalk')!.generate({ format: [6, 6, 6], field: 'Z2', rankBound: 200, walk: WALK })[0].contents)).toContain('#define FW_WORD64 1');
+  });
+
+  it('the programs committed for the GPU harness are what the generator writes now', () => {
+    // bench/gpu/prepare-flipwalk.ts writes them; a stale copy would time an older walk.
+    for (const format of [[3, 3, 3], [4, 4, 4], [5, 5, 5]] as const) {
+      const name = format.join('');
+      const files = formatTargetNamed('flipwalk')!.generate({ format, field: 'Z2', walk: WALK });
+      expect(readFileSync(join(ROOT, 'bench/gpu/generated/flipwalk', name, `flipwalk_${name}.cu`), 'utf8'), `${name}: re-run npx tsx bench/gpu/prepare-flipwalk.ts`).toBe(files[0].contents);
+    }
   });
 
   it('refuses other fields, a missing format and scheme options, in one line', async () => {
