@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
 """Flip-graph walkers on the GPU (issue 17): the generated flipwalk programs, built and measured.
 
-  python3 bench/gpu/flipwalk_bench.py --out $OUT [--phases build,check,throughput]
-  python3 bench/gpu/flipwalk_bench.py --out $OUT --phases build,targets
+  python3 bench/gpu/flipwalk_bench.py --out $OUT                       # build,check,throughput,targets
   python3 bench/gpu/flipwalk_bench.py --out $OUT --phases build,moonshot
 
-Phases (each fits one 10-minute command; builds are cached in --build-dir by source hash):
+The default phases fit one 10-minute command: --budget-s (570) shortens the last runs' time limits and
+skips what no longer fits (recorded as skipped). Builds are cached in --build-dir by source hash.
+Phases:
   build       nvcc -O3 -arch=sm_90a -Xptxas -v of generated/flipwalk/{333,444,555}/flipwalk_*.cu in
               parallel (registers, spills, stack per kernel recorded), and g++ -O2 of the same files
   check       the same seed and flip budget in host (g++ build), thread and warp mode: every walker's
               final state (final.txt) must be identical, byte for byte
-  throughput  flips/s for <3,3,3>, <4,4,4>, <5,5,5> in both modes at several walker counts (restarts
-              off, as the CPU baseline), against cpu_core_flips_per_s of the committed CPU baseline
+  throughput  flips/s for <3,3,3>, <4,4,4>, <5,5,5> in both modes at 1024 walkers and at the most the
+              GPU holds at once, 8 s each, restarts off as in the CPU baseline, against its
+              cpu_core_flips_per_s (bench/results/flipwalk/*-cpu-baseline.json)
   targets     time from the naive algorithm to <3,3,3>:23 and <4,4,4>:49 in both modes (kernel seconds)
   moonshot    <4,4,4> from 49 towards 47 and <5,5,5> from 93 towards 92 over Z2 (restarts off), about
-              270 s each
+              210 s each (with the build, one 10-minute command)
 
 Writes OUT/flipwalk-results.json (all records, rewritten after each run) and OUT/runs/NAME/ (each run's
 records.txt, pool.txt, summary.json: read them back here with `stlkit search import-gpu DIR`).
@@ -40,14 +42,15 @@ FORMATS = ["333", "444", "555"]
 def args_():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.environ.get("OUT", "out"))
-    ap.add_argument("--phases", default="build,check,throughput")
+    ap.add_argument("--phases", default="build,check,throughput,targets")
+    ap.add_argument("--budget-s", type=float, default=570, help="stop starting runs after this many seconds")
     ap.add_argument("--build-dir", default="/tmp/stlkit-flipwalk-build")
     ap.add_argument("--baseline", default=None, help="CPU baseline JSON (default: the newest bench/results/flipwalk/*-cpu-baseline.json)")
-    ap.add_argument("--seconds", type=float, default=10, help="time limit of each throughput run")
-    ap.add_argument("--walkers", default="1024,8192,0", help="throughput walker counts; 0 = as many as the GPU holds at once")
+    ap.add_argument("--seconds", type=float, default=8, help="time limit of each throughput run")
+    ap.add_argument("--walkers", default="1024,0", help="throughput walker counts; 0 = as many as the GPU holds at once")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--target-limit", type=float, default=200, help="time limit of each <4,4,4>:49 run")
-    ap.add_argument("--moonshot-seconds", type=float, default=540, help="split between <4,4,4> and <5,5,5>")
+    ap.add_argument("--target-limit", type=float, default=150, help="time limit of each <4,4,4>:49 run")
+    ap.add_argument("--moonshot-seconds", type=float, default=420, help="split between <4,4,4> and <5,5,5>")
     ap.add_argument("--moonshot-mode", default="warp", choices=["thread", "warp"])
     return ap.parse_args()
 
@@ -55,6 +58,7 @@ def args_():
 class Bench:
     def __init__(self, a):
         self.a = a
+        self.t0 = time.time()
         self.out = os.path.abspath(a.out)
         os.makedirs(os.path.join(self.out, "runs"), exist_ok=True)
         self.records = []
@@ -109,11 +113,16 @@ class Bench:
                     self.ptxas[fmt] = ptxas_figures(log)
                     self.note({"phase": "build", "kernel": "flipwalk-cuda", "format": ",".join(fmt), "ptxas": self.ptxas[fmt], "command": log.split("\n")[0], "device": self.device})
 
-    def run(self, name, fmt, mode, extra, tool="nvcc", timeout=590):
+    def run(self, name, fmt, mode, extra, limit, tool="nvcc"):
+        """One run of a program; its --time-limit is `limit`, cut to what the budget leaves."""
+        left = self.a.budget_s - (time.time() - self.t0) - 10
+        if left < min(limit, 5):
+            raise RuntimeError(f"skipped: budget ({self.a.budget_s:.0f} s) spent")
+        limit = min(limit, left)
         d = os.path.join(self.out, "runs", name)
         os.makedirs(d, exist_ok=True)
-        cmd = [self.exe[(fmt, tool)], "--mode", mode, "--out", d, "--quiet", "--seed", str(self.a.seed)] + [str(x) for x in extra]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        cmd = [self.exe[(fmt, tool)], "--mode", mode, "--out", d, "--quiet", "--seed", str(self.a.seed), "--time-limit", f"{limit:g}"] + [str(x) for x in extra]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=limit + 60)
         if r.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)}: exit {r.returncode}: {r.stderr.strip()[-2000:]}")
         s = json.loads(r.stdout)
@@ -137,7 +146,7 @@ class Bench:
             for mode, tool in (("host", "gxx"), ("host", "nvcc"), ("thread", "nvcc"), ("warp", "nvcc")):
                 name = f"check-{fmt}-{mode}-{tool}"
                 try:
-                    s, d = self.run(name, fmt, mode, ["--walkers", 48, "--max-flips", 100000, "--final", "--time-limit", 300], tool=tool)
+                    s, d = self.run(name, fmt, mode, ["--walkers", 48, "--max-flips", 100000, "--final"], 120, tool=tool)
                     finals[name] = open(os.path.join(d, "final.txt"), "rb").read()
                 except Exception as e:  # noqa: BLE001 -- recorded, the run goes on
                     self.note({"phase": "check", "format": fmt, "mode": mode, "error": str(e)})
@@ -151,9 +160,9 @@ class Bench:
         for fmt in FORMATS:
             for mode in ("thread", "warp"):
                 for w in counts:
-                    extra = ["--restart-flips", 0, "--time-limit", self.a.seconds] + (["--walkers", w] if w else [])
+                    extra = ["--restart-flips", 0] + (["--walkers", w] if w else [])
                     try:
-                        s, _ = self.run(f"throughput-{fmt}-{mode}-{w or 'full'}", fmt, mode, extra)
+                        s, _ = self.run(f"throughput-{fmt}-{mode}-{w or 'full'}", fmt, mode, extra, self.a.seconds)
                         self.record("throughput", s)
                     except Exception as e:  # noqa: BLE001
                         self.note({"phase": "throughput", "format": ",".join(fmt), "mode": mode, "walkers": w, "error": str(e)})
@@ -162,7 +171,7 @@ class Bench:
         for fmt, target, limit in (("333", 23, 60), ("444", 49, self.a.target_limit)):
             for mode in ("thread", "warp"):
                 try:
-                    s, _ = self.run(f"target-{fmt}-{target}-{mode}", fmt, mode, ["--target", target, "--time-limit", limit])
+                    s, _ = self.run(f"target-{fmt}-{target}-{mode}", fmt, mode, ["--target", target], limit)
                     self.record("targets", s)
                 except Exception as e:  # noqa: BLE001
                     self.note({"phase": "targets", "format": ",".join(fmt), "mode": mode, "error": str(e)})
@@ -172,9 +181,9 @@ class Bench:
         # <4,4,4> from Strassen x Strassen (49) towards 47, <5,5,5> from the rank-93 scheme towards 92.
         each = self.a.moonshot_seconds / 2
         for fmt, target, start in (("444", 47, "start-49.txt"), ("555", 92, "start-93.txt")):
-            extra = ["--target", target, "--time-limit", each, "--restart-flips", 0, "--pool", 1000, "--start", os.path.join(GENERATED, fmt, start)]
+            extra = ["--target", target, "--restart-flips", 0, "--pool", 1000, "--start", os.path.join(GENERATED, fmt, start)]
             try:
-                s, _ = self.run(f"moonshot-{fmt}-{target}-{self.a.moonshot_mode}", fmt, self.a.moonshot_mode, extra)
+                s, _ = self.run(f"moonshot-{fmt}-{target}-{self.a.moonshot_mode}", fmt, self.a.moonshot_mode, extra, each)
                 self.record("moonshot", s)
             except Exception as e:  # noqa: BLE001
                 self.note({"phase": "moonshot", "format": ",".join(fmt), "error": str(e)})
