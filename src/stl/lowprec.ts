@@ -36,37 +36,45 @@ export type LowDtype = 'bf16' | 'fp16';
 
 export const LOW_DTYPES: readonly LowDtype[] = ['bf16', 'fp16'];
 
-/** Significand bits (with the implicit one), least normal exponent, largest exponent. */
-const FORMATS: Record<LowDtype, { p: number; emin: number; emax: number }> = {
-  bf16: { p: 8, emin: -126, emax: 127 },
-  fp16: { p: 11, emin: -14, emax: 15 },
-};
-
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: high word at 1
 const POW2 = Array.from({ length: 2200 }, (_, i) => 2 ** (i - 1100));
 
 /**
- * x rounded to the nearest value of the format, ties to even (IEEE round-to-nearest-even), directly
- * from float64 (no intermediate fp32). Subnormals of the format are kept; values past the largest
- * finite one become ±Infinity, NaN stays NaN.
+ * A binary floating-point format by its significand bits p (with the implicit one), least normal
+ * exponent emin and largest finite value max; `saturate`: values past max become ±max (FP8 e4m3,
+ * which has no infinity) instead of ±Infinity (IEEE formats).
  */
-export function roundTo(dtype: LowDtype, x: number): number {
+export interface BinaryFormat { p: number; emin: number; max: number; saturate: boolean }
+
+/**
+ * x rounded to the nearest value of the format, ties to even (IEEE round-to-nearest-even), directly
+ * from float64 (no intermediate fp32). Subnormals of the format are kept; past the largest finite
+ * value: ±Infinity or, saturating, ±max. NaN stays NaN.
+ */
+export function roundToFormat(f: BinaryFormat, x: number): number {
   if (x === 0 || !Number.isFinite(x)) return x;
-  const { p, emin, emax } = FORMATS[dtype];
   f64[0] = x;
   let e = ((u32[HI] >>> 20) & 0x7ff) - 1023;
-  if (e < emin) e = emin;
-  const ulp = POW2[e - (p - 1) + 1100];
+  if (e < f.emin) e = f.emin;
+  const ulp = POW2[e - (f.p - 1) + 1100];
   const y = x / ulp;
   let q = Math.round(y);
   // Math.round sends halves up; ties go to the even neighbour.
   if (q - y === 0.5 && q % 2 !== 0) q -= 1;
   const v = q * ulp;
-  const max = (2 - POW2[1 - p + 1100]) * POW2[emax + 1100];
-  return Math.abs(v) > max ? (v > 0 ? Infinity : -Infinity) : v;
+  if (Math.abs(v) <= f.max) return v;
+  return f.saturate ? (v > 0 ? f.max : -f.max) : v > 0 ? Infinity : -Infinity;
 }
+
+const BINARY: Record<LowDtype, BinaryFormat> = {
+  bf16: { p: 8, emin: -126, max: (2 - 2 ** -7) * 2 ** 127, saturate: false },
+  fp16: { p: 11, emin: -14, max: 65504, saturate: false },
+};
+
+/** x rounded to bf16 or fp16 (roundToFormat; overflow gives ±Infinity). */
+export const roundTo = (dtype: LowDtype, x: number): number => roundToFormat(BINARY[dtype], x);
 
 export const roundBf16 = (x: number): number => roundTo('bf16', x);
 export const roundFp16 = (x: number): number => roundTo('fp16', x);
@@ -180,14 +188,25 @@ export function kappa(s: Scheme<unknown> | StlEncoders): number {
  * P(binade)·ulp²/12, integrated numerically (bf16: 1.66e-3, the error bench/gpu measures for cuBLAS).
  */
 export function gaussianRoundingRms(dtype: LowDtype): number {
-  const { p, emin } = FORMATS[dtype];
+  return gaussianRoundingRmsOf(BINARY[dtype], 1);
+}
+
+/**
+ * σ of a format for N(0, std²) values (std: where the data sit in the format's range, the scaled
+ * FP8 operands of src/stl/fp8.ts): Σ over binades (the subnormal range as one, with the least ulp)
+ * of P(binade)·ulp²/12, over E[y²] = std².
+ */
+export function gaussianRoundingRmsOf(f: BinaryFormat, std: number): number {
   let s = 0;
-  for (let e = emin; e <= 8; e++) {
-    const lo = 2 ** e, hi = 2 ** (e + 1);
+  const top = Math.ceil(Math.log2(std)) + 8;
+  const sub = 2 ** (f.emin - (f.p - 1));
+  s += 2 * (normalCdf(2 ** f.emin / std) - 0.5) * sub * sub / 12;
+  for (let e = f.emin; e <= top; e++) {
+    const lo = 2 ** e / std, hi = 2 ** (e + 1) / std;
     const prob = 2 * (normalCdf(hi) - normalCdf(lo));
-    s += prob * (2 ** (e - (p - 1))) ** 2 / 12;
+    s += prob * (2 ** (e - (f.p - 1))) ** 2 / 12;
   }
-  return Math.sqrt(s);
+  return Math.sqrt(s) / std;
 }
 
 function normalCdf(x: number): number {
