@@ -8,7 +8,8 @@ import { readOperands } from '../stl/data.ts';
 import { empiricalError, isotropicError, residualTensor, type IsotropicError } from '../stl/error.ts';
 import { encodersFromScheme, type StlEncoders } from '../stl/operator.ts';
 import { kappa, LOW_DTYPES, modelRoundingError, predictedRoundingError, type LowDtype } from '../stl/lowprec.ts';
-import { parseFormat } from './args.ts';
+import { FP8_DTYPES, FP8_SCALINGS, fp8GemmError, fp8ModelError, fp8RoundingError, type Fp8Dtype, type Fp8Scaling } from '../stl/fp8.ts';
+import { parseFormat, parsePositiveInt } from './args.ts';
 import { print, printJson, table } from './output.ts';
 import type { Status } from './status.ts';
 
@@ -21,10 +22,18 @@ function parseBytes(s: string): number {
   return x;
 }
 
-function parseDtype(s: string): LowDtype {
-  if (!LOW_DTYPES.includes(s as LowDtype)) throw new InvalidArgumentError(`expected one of ${LOW_DTYPES.join(', ')}, got "${s}"`);
-  return s as LowDtype;
+function parseDtype(s: string): LowDtype | Fp8Dtype {
+  const all: readonly string[] = [...LOW_DTYPES, ...FP8_DTYPES];
+  if (!all.includes(s)) throw new InvalidArgumentError(`expected one of ${all.join(', ')}, got "${s}"`);
+  return s as LowDtype | Fp8Dtype;
 }
+
+function parseScaling(s: string): Fp8Scaling {
+  if (!FP8_SCALINGS.includes(s as Fp8Scaling)) throw new InvalidArgumentError(`expected one of ${FP8_SCALINGS.join(', ')}, got "${s}"`);
+  return s as Fp8Scaling;
+}
+
+const isFp8 = (d: string): d is Fp8Dtype => (FP8_DTYPES as readonly string[]).includes(d);
 
 function parseSize(s: string): number {
   const x = Number(s);
@@ -53,6 +62,28 @@ function lowPrecReport(enc: StlEncoders, dtype: LowDtype, size: number): LowPrec
   return { dtype, kappa: kappa(enc), size, seeds, fused: part(false), unfused: part(true) };
 }
 
+/** What the FP8 numbers mean, printed in --json. */
+const FP8_STATEMENT = 'rounding error = ‖Y_fp8 − Y_64‖_F/‖Y_64‖_F, Y_64 the float64 operator on the same bf16 inputs, mean over seeded N(0,1) X (seed 2s−1), W (seed 2s) of size×size; encoded X̂, Ŵ quantised to FP8 with scales mapping each block\'s amax to the format\'s max (tensor: one block; product: one per product; row: one per row of X̂_l and column of Ŵ_l), fp32 accumulate, products and output bf16; gemm: the plain FP8 GEMM on the same data; model = √((2σ₈² + σ_bf16²)κ² + σ_bf16²)';
+
+interface Fp8Report {
+  dtype: Fp8Dtype;
+  scaling: Fp8Scaling;
+  kappa: number;
+  size: number;
+  seeds: number[];
+  simulated: number;
+  model: number;
+  values: number[];
+  gemm: { simulated: number; values: number[] };
+}
+
+function fp8Report(enc: StlEncoders, dtype: Fp8Dtype, scaling: Fp8Scaling, size: number, seed: number): Fp8Report {
+  const seeds = [seed, seed + 1, seed + 2];
+  const sim = fp8RoundingError(enc, { dtype, scaling, size, seeds });
+  const gemm = fp8GemmError({ dtype, scaling, size, seeds });
+  return { dtype, scaling, kappa: kappa(enc), size, seeds, simulated: sim.mean, model: fp8ModelError(enc, dtype), values: sim.values, gemm: { simulated: gemm.mean, values: gemm.values } };
+}
+
 const pct = (x: number) => (Number.isFinite(x) ? (x >= 10 ? x.toExponential(3) : `${(100 * x).toPrecision(3)}%`) : String(x));
 
 const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(6).replace(/\.?0+$/, '') : x.toExponential(4));
@@ -68,10 +99,12 @@ export function errorCommand(program: Command, status: Status): void {
     .option('--transpose-w', 'W is stored P×N, as an nn.Linear weight: use its transpose')
     .option('--cost <M,N,P>', 'print the cost model for X M×N times W N×P (repeatable)', (v: string, acc: [number, number, number][]) => [...acc, parseFormat(v)], [])
     .option('--bytes <b>', 'bytes per value in the cost model (4 fp32, 2 bf16)', parseBytes, 4)
-    .option('--dtype <d>', 'low precision (bf16 or fp16): print κ and the simulated rounding error of the STL kernels (fused: products fp32; unfused: products stored in the format) against the float64 operator', parseDtype)
+    .option('--dtype <d>', 'low precision (bf16 or fp16): print κ and the simulated rounding error of the STL kernels (fused: products fp32; unfused: products stored in the format) against the float64 operator; fp8-e4m3 or fp8-e5m2: the products in FP8 (scaled operands, fp32 accumulate, bf16 products and output), beside the plain FP8 GEMM', parseDtype)
+    .option('--scaling <s>', 'with an FP8 --dtype: where the scales apply (tensor, product, row)', parseScaling, 'product')
     .option('--size <n>', 'with --dtype: X and W are n×n Gaussian (3 seeds)', parseSize, 256)
+    .option('--seed <s>', 'with an FP8 --dtype: the data seeds are s, s+1, s+2', parsePositiveInt, 1)
     .option('--json', 'machine-readable output')
-    .action((file: string, o: { from?: string; data?: string[]; transposeW?: boolean; cost: [number, number, number][]; bytes: number; dtype?: LowDtype; size: number; json?: boolean }) => {
+    .action((file: string, o: { from?: string; data?: string[]; transposeW?: boolean; cost: [number, number, number][]; bytes: number; dtype?: LowDtype | Fp8Dtype; scaling: Fp8Scaling; seed: number; size: number; json?: boolean }) => {
       const s = status.guard(() => loadScheme(file, { from: o.from }), file);
       if (!s) return;
       const enc = status.guard(() => encodersFromScheme(s), file);
@@ -91,7 +124,8 @@ export function errorCommand(program: Command, status: Status): void {
         }
       }
       const costs = o.cost.map(([M, N, P]) => stlCost({ M, N, P, t: enc.t, r: enc.r, bytesPerValue: o.bytes }));
-      const low = o.dtype ? lowPrecReport(enc, o.dtype, o.size) : undefined;
+      const low = o.dtype && !isFp8(o.dtype) ? lowPrecReport(enc, o.dtype, o.size) : undefined;
+      const fp8 = o.dtype && isFp8(o.dtype) ? fp8Report(enc, o.dtype, o.scaling, o.size, o.seed) : undefined;
       if (o.json) {
         printJson({
           file, scheme: schemeName(s), field: s.fieldTag, t: enc.t, r: enc.r,
@@ -99,11 +133,12 @@ export function errorCommand(program: Command, status: Status): void {
           worstCase: { statement: BOUND_STATEMENT, upper: bound.upper, lower: bound.lower, flattenings: bound.flattenings, frobenius: bound.frobenius },
           ...(empirical ? { empirical } : {}),
           ...(low ? { lowPrecision: { statement: LOWPREC_STATEMENT, ...low } } : {}),
+          ...(fp8 ? { fp8: { statement: FP8_STATEMENT, ...fp8 } } : {}),
           ...(costs.length ? { cost: costs } : {}),
         });
         return;
       }
-      printText(file, s, enc.t, iso, bound, empirical, costs, o.bytes, low);
+      printText(file, s, enc.t, iso, bound, empirical, costs, o.bytes, low, fp8);
     });
 }
 
@@ -115,7 +150,14 @@ function printLowPrec(low: LowPrecReport): void {
   print(`                 rounding error ‖Y_${d} − Y_float64‖_F/‖Y_float64‖_F of the same operator, ${low.size}×${low.size} Gaussian X, W, mean of ${low.seeds.length} seeds`);
 }
 
-function printText(file: string, s: Scheme<unknown>, t: number, iso: IsotropicError, b: WorstCaseBound, empirical: { value: number; X: { file: string; shape: number[] }; W: { file: string; shape: number[] } } | undefined, costs: StlCost[], bytes: number, low?: LowPrecReport): void {
+function printFp8(f: Fp8Report): void {
+  print(`${'κ'.padEnd(17)}${fmt(f.kappa)}   conditioning √(Σ_l ‖u_l‖²‖v_l‖²‖w_l‖² / ‖T̂‖²); 1 for naive products, large with cancellation`);
+  print(`${f.dtype.padEnd(17)}${pct(f.simulated)}  (model ${pct(f.model)})   encoded X̂, Ŵ in ${f.dtype}, ${f.scaling} scales, fp32 accumulate, products and output bf16`);
+  print(`${'FP8 GEMM'.padEnd(17)}${pct(f.gemm.simulated)}   the plain ${f.dtype} GEMM (${f.scaling === 'product' ? 'tensor' : f.scaling} scales) on the same data`);
+  print(`                 rounding error ‖Y − Y_float64‖_F/‖Y_float64‖_F of the same operator, ${f.size}×${f.size} Gaussian X, W, seeds ${f.seeds.join(', ')}`);
+}
+
+function printText(file: string, s: Scheme<unknown>, t: number, iso: IsotropicError, b: WorstCaseBound, empirical: { value: number; X: { file: string; shape: number[] }; W: { file: string; shape: number[] } } | undefined, costs: StlCost[], bytes: number, low?: LowPrecReport, fp8?: Fp8Report): void {
   print(`scheme           ${file}  ${schemeName(s)}  field ${s.fieldTag}  t ${t}  r ${rank(s)}`);
   print(`isotropic error  ${fmt(iso.value)}${iso.fraction !== undefined ? `  (exact: ${iso.fraction})` : '  (float scheme)'}   E‖STL(X,W) − XW‖²/E‖XW‖² for Gaussian X, W`);
   print(`worst case       ‖STL(X,W) − XW‖_F ≤ ${fmt(b.upper)}·‖X‖_F·‖W‖_F  (flattening norms ${b.flattenings.map(fmt).join(', ')}; a tile pair reaches ${fmt(b.lower)})`);
@@ -123,6 +165,7 @@ function printText(file: string, s: Scheme<unknown>, t: number, iso: IsotropicEr
     print(`empirical error  ${fmt(empirical.value)}  on X ${empirical.X.shape.join('×')} (${empirical.X.file}), W ${empirical.W.shape.join('×')} (${empirical.W.file})`);
   }
   if (low) printLowPrec(low);
+  if (fp8) printFp8(fp8);
   if (costs.length === 0) return;
   print('');
   print(`cost model: FLOP = one multiply or add; ${bytes} bytes per value; core ×, online × = dense FLOPs / STL FLOPs; Ŵ/W = stored weight values, STL / dense`);

@@ -93,7 +93,7 @@ export function stlFp8(X: Matrix, W: Matrix, enc: StlEncoders, opts: Fp8Options)
 }
 
 /** The plain GEMM as 1×1 tiles with one product: the FP8 GEMM peer (torch._scaled_mm, bf16 output). */
-export const GEMM_ENCODERS: StlEncoders = { t: 1, r: 1, EX: new Float64Array([1]), EW: new Float64Array([1]), D: new Float64Array([1]) };
+export const GEMM_ENCODERS: StlEncoders = { t: 1, EX: new Float64Array([1]), EW: new Float64Array([1]), D: new Float64Array([1]) };
 
 export interface Fp8ErrorOptions extends Fp8Options {
   /** X and W are size×size (default 256). */

@@ -105,6 +105,23 @@ describe('stlkit error', () => {
     expect(bad.err).toMatch(/expected one of bf16, fp16/);
   });
 
+  it('--dtype fp8-e4m3: FP8 products beside the plain FP8 GEMM, the seed printed and taken', async () => {
+    const r = await runCli(['error', rotFile, '--dtype', 'fp8-e4m3', '--size', '64', '--seed', '5']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/seeds 5, 6, 7/);
+    const sim = Number(/^fp8-e4m3 +([\d.]+)%/m.exec(r.out)![1]), gemm = Number(/^FP8 GEMM +([\d.]+)%/m.exec(r.out)![1]);
+    // κ = 1: the error of the FP8 GEMM (3.8 % for torch._scaled_mm on the H200).
+    expect(gemm).toBeGreaterThan(3.3);
+    expect(gemm).toBeLessThan(4.2);
+    expect(Math.abs(sim / gemm - 1)).toBeLessThan(0.1);
+    const doc = JSON.parse((await runCli(['error', strassen2, '--dtype', 'fp8-e5m2', '--scaling', 'row', '--size', '32', '--json'])).out);
+    expect(doc.fp8).toMatchObject({ dtype: 'fp8-e5m2', scaling: 'row', size: 32, seeds: [1, 2, 3] });
+    expect(doc.fp8.simulated).toBeGreaterThan(doc.fp8.gemm.simulated);
+    const bad = await runCli(['error', rotFile, '--dtype', 'fp8-e4m3', '--scaling', 'block']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/expected one of tensor, product, row/);
+  });
+
   it('exits 2 with one clear line on bad input', async () => {
     const nonSquare = put('223.json', schemeToJson(builtinScheme('strassen-join-2x2x3')));
     const z2 = put('z2.json', schemeToJson(changeField(builtinScheme('strassen'), 'Z2')));
