@@ -7,6 +7,7 @@ import { universalCommand } from '../../src/cli/universal.ts';
 import { Status } from '../../src/cli/status.ts';
 import { parseSchemeJson, schemeToJson } from '../../src/formats/json.ts';
 import type { Scheme } from '../../src/scheme/index.ts';
+import { fp8RoundingError } from '../../src/stl/fp8.ts';
 import { kappa, predictedRoundingError } from '../../src/stl/lowprec.ts';
 import { universalSearch } from '../../src/universal/multistart.ts';
 import { verifyScheme } from '../../src/verify/index.ts';
@@ -119,6 +120,23 @@ describe('stlkit universal', () => {
     expect(s.meta.bf16Unfused as number).toBeCloseTo(unfused, 12);
     expect(s.meta).toMatchObject({ maxBf16Error: 0.02, command: 'stlkit universal --t 2 --r 5 --seed 1 --time-limit 10 --restarts 2 --max-bf16-error 0.02' });
     expect(kappa(s)).toBeLessThanOrEqual(s.meta.maxKappa as number);
+  });
+
+  it('--max-fp8-error: the written scheme\'s simulated FP8 error is within the bound and recorded', { timeout: 60_000 }, async () => {
+    const f = join(dir, 'f25.json');
+    const r = await cli(['universal', '--t', '2', '--r', '5', '--time-limit', '10', '--restarts', '2', '--max-fp8-error', '0.07', '--no-published', '-o', f]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/predicted FP8 rounding error \(e4m3 products, per-product scales, bf16 products\) ≤ 7\.00%, i\.e\. κ ≤ 1\.8\d+ by the model/);
+    expect(r.out).toMatch(/the plain FP8 GEMM: 3\.\d+%/);
+    const s = parseSchemeJson(readFileSync(f, 'utf8'), f);
+    const sim = fp8RoundingError(s, { dtype: 'fp8-e4m3', scaling: 'product' }).mean;
+    expect(sim).toBeLessThanOrEqual(0.07);
+    expect(s.meta.fp8E4m3Product as number).toBeCloseTo(sim, 12);
+    expect(s.meta).toMatchObject({ maxFp8Error: 0.07, command: 'stlkit universal --t 2 --r 5 --seed 1 --time-limit 10 --restarts 2 --max-fp8-error 0.07 --no-published' });
+    const tiny = await cli(['universal', '--t', '2', '--r', '5', '--max-fp8-error', '0.03']);
+    expect(tiny.code).toBe(2);
+    expect(tiny.err).toMatch(/below what even naive products reach/);
+    expect((await cli(['universal', '--t', '2', '--r', '5', '--max-bf16-error', '0.02', '--max-fp8-error', '0.1'])).err).toMatch(/only one of/);
   });
 
   it('--max-kappa none: the plain search, unchanged (the scheme universalSearch finds without a bound), with κ and the rounding errors stated', { timeout: 30_000 }, async () => {
