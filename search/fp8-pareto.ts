@@ -89,9 +89,16 @@ const command = `node --import tsx search/fp8-pareto.ts --seed ${seed} --size ${
 const date = new Date().toISOString().slice(0, 10);
 
 /** Per r, the candidate with the least total error among those with at most r products (padding is free): the headline a user picks from. */
-const best = Array.from({ length: R_MAX - R_MIN + 1 }, (_, i) => R_MIN + i).map((r) => ({ r, x: rows.filter((x) => x.r <= r).reduce((a, b) => (b.total < a.total ? b : a)) }));
+const HEADLINE_R = Array.from({ length: (R_MAX - R_MIN) / 4 + 1 }, (_, i) => R_MIN + 4 * i);
+const least = (list: Row[], key: (x: Row) => number) => list.reduce((a, b) => (key(b) < key(a) ? b : a));
+const best = HEADLINE_R.map((r) => ({ r, x: least(rows.filter((x) => x.r <= r), (x) => x.total) }));
+/** Per r, the least isotropic error among candidates whose FP8 error is within the issue's 5 % target. */
+const FP8_TARGET = 0.05;
+const within = HEADLINE_R.map((r) => ({ r, x: least(rows.filter((x) => x.r <= r && x.fp8 <= FP8_TARGET), (x) => x.isotropic) }));
 
 // Errors past 10 (1000 %) are written as the plain ratio: the digits mean nothing there.
+const headline = ({ r, x }: { r: number; x: Row }) =>
+  `| ${r} | ${(64 / r).toFixed(2)} | ${num(x.isotropic)} | ${pct(Math.sqrt(x.isotropic))} | ${pct(x.fp8)} | ${num(x.kappa)} | ${pct(x.total)} | ${x.family}: ${x.file ?? x.label}${x.r < r ? ` (rank ${x.r}, padded)` : ''} |`;
 const pct = (x: number) => (!Number.isFinite(x) ? 'overflow' : x >= 10 ? x.toExponential(1) : `${(100 * x).toFixed(2)} %`);
 const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
 const lines = [
@@ -108,14 +115,23 @@ const lines = [
   `The plain FP8 e4m3 GEMM (per-product = per-tensor scales) makes **${pct(gemm.mean)}** on the same data (torch._scaled_mm measured 3.8 %`,
   'on the H200); bf16 GEMM is exact to ~0.2 %. Simulated, not measured on a GPU: no speed is claimed here.',
   '',
-  '## Headline: the least total error at each r',
+  '## The least total error at each r',
   '',
   'Among all candidates with at most r products (a scheme of lower rank is padded with zero products). Errors past 1000 % are',
   'written as plain ratios.',
   '',
   '| r | t³/r | e | √e | FP8 | κ | total | candidate |',
   '|---|---|---|---|---|---|---|---|',
-  ...best.map(({ r, x }) => `| ${r} | ${(64 / r).toFixed(2)} | ${num(x.isotropic)} | ${pct(Math.sqrt(x.isotropic))} | ${pct(x.fp8)} | ${num(x.kappa)} | ${pct(x.total)} | ${x.family}: ${x.file ?? x.label}${x.r < r ? ` (rank ${x.r}, padded)` : ''} |`),
+  ...best.map(headline),
+  '',
+  `## The least isotropic error with FP8 error ≤ ${100 * FP8_TARGET} % at each r`,
+  '',
+  'The accuracy target of an FP8 STL kernel (rounding error against the float64 evaluation of the same operator ≤ 5 %).',
+  'κ ≤ 1.33 by the model; the FP8-bounded rows come from `stlkit universal --t 4 --r R --seed 1 --time-limit 60 --max-fp8-error 0.05`.',
+  '',
+  '| r | t³/r | e | √e | FP8 | κ | total | candidate |',
+  '|---|---|---|---|---|---|---|---|',
+  ...within.map(headline),
   '',
   '## Every candidate',
   '',
@@ -128,5 +144,5 @@ const lines = [
 ];
 const out = resolve(root, values.out);
 writeFileSync(`${out}.md`, lines.join('\n'));
-writeFileSync(`${out}.json`, `${JSON.stringify({ command, date, seed, seconds, simulation: { ...SIM }, gemm: { fp8: gemm.mean, values: gemm.values }, best: best.map(({ r, x }) => ({ r, rank: x.r, file: x.file, label: x.label, total: x.total })), rows }, null, 1)}\n`);
+writeFileSync(`${out}.json`, `${JSON.stringify({ command, date, seed, seconds, simulation: { ...SIM }, gemm: { fp8: gemm.mean, values: gemm.values }, best: best.map(({ r, x }) => ({ r, rank: x.r, file: x.file, label: x.label, total: x.total })), withinFp8Target: { target: FP8_TARGET, rows: within.map(({ r, x }) => ({ r, rank: x.r, file: x.file, label: x.label, isotropic: x.isotropic, fp8: x.fp8 })) }, rows }, null, 1)}\n`);
 console.log(`wrote ${out}.md and ${out}.json: ${rows.length} candidates in ${seconds.toFixed(1)} s`);
