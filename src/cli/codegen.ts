@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { Argument, InvalidArgumentError, Option } from 'commander';
-import { DTYPES, fileText, FORMAT_TARGETS, formatTargetNamed, generate, writeGenerated, TARGET_NAMES, TARGETS, targetNamed, type CodegenDtype } from '../codegen/index.ts';
+import { DTYPES, PRODUCT_DTYPES, fileText, FORMAT_TARGETS, formatTargetNamed, generate, writeGenerated, TARGET_NAMES, TARGETS, targetNamed, type CodegenDtype, type ProductDtype } from '../codegen/index.ts';
 import { InputError } from '../formats/errors.ts';
 import { loadScheme } from '../formats/registry.ts';
-import { checkRounding, describeRounding, refusalMessage } from '../stl/rounding-check.ts';
+import { checkFp8Rounding, checkRounding, describeFp8Rounding, describeRounding, fp8RefusalMessage, refusalMessage } from '../stl/rounding-check.ts';
 import { parseFormat, parsePositiveInt } from './args.ts';
 import { flipwalkCodegen, type FlipwalkCliOptions } from './codegen-flipwalk.ts';
 import { print, printErr, printJson } from './output.ts';
@@ -28,6 +28,7 @@ export function codegenCommand(program: Command, status: Status): void {
     .option('--scheme <file>', 'scheme for <t,t,t> (any supported format; exact or float); required by the scheme targets')
     .option('--tile <t>', 'tile size t; must match the scheme; required by the scheme targets', parseTile)
     .addOption(new Option('--dtype <type>', 'element type on the GPU (fp32 accumulate)').choices(DTYPES as string[]).default('bf16'))
+    .addOption(new Option('--product-dtype <type>', 'the r products in FP8 e4m3 (per-product scales, fp32 accumulate, bf16 Z): adds the FP8 functions to the triton module').choices(PRODUCT_DTYPES as string[]))
     .requiredOption('-o, --output <file>', 'output file (- for standard output); a folder for a package target')
     .option('--from <source>', 'source format of the scheme, when the extension does not tell')
     .option('--allow-ill-conditioned', 'generate even when the predicted rounding error in --dtype exceeds the scheme\'s own approximation error (or 2 % for exact schemes)')
@@ -36,7 +37,7 @@ export function codegenCommand(program: Command, status: Status): void {
     .option('--field <F>', 'flipwalk: the field of the walk (Z2)')
     .option('--rank-bound <r>', 'flipwalk: most terms a walker holds (default n·m·p + the walk\'s maxUp)', parsePositiveInt)
     .option('--start <files...>', 'flipwalk: start schemes, written beside the program as start.txt (reduced mod 2)')
-    .action((target: string, o: { scheme?: string; tile?: number; dtype: CodegenDtype; output: string; from?: string; json?: boolean; allowIllConditioned?: boolean } & FlipwalkCliOptions) => {
+    .action((target: string, o: { scheme?: string; tile?: number; dtype: CodegenDtype; productDtype?: ProductDtype; output: string; from?: string; json?: boolean; allowIllConditioned?: boolean } & FlipwalkCliOptions) => {
       if (formatTargetNamed(target)) return flipwalkCodegen(o, status);
       if (o.scheme === undefined || o.tile === undefined) return status.badInput(`codegen ${target} needs --scheme FILE and --tile t`);
       for (const f of ['format', 'field', 'rankBound', 'start'] as const) if (o[f] !== undefined) return status.badInput(`--${f === 'rankBound' ? 'rank-bound' : f} is an option of codegen flipwalk, not of ${target}`);
@@ -48,14 +49,15 @@ export function codegenCommand(program: Command, status: Status): void {
         status.badInput(`${target} writes a package of files: -o must name a folder, not -`);
         return;
       }
-      const done = status.guard(() => generate(target, s, tile, { dtype: o.dtype, source: file }), file);
+      if (o.productDtype && target !== 'triton') return status.badInput(`--product-dtype ${o.productDtype} is generated for the triton target only, not ${target}`);
+      const done = status.guard(() => generate(target, s, tile, { dtype: o.dtype, source: file, ...(o.productDtype ? { productDtype: o.productDtype } : {}) }), file);
       if (!done) return;
       // Checked after generate, which validates the scheme (square, tile, field) with its own errors.
       const lowPrecision = targetNamed(target)?.lowPrecision;
-      const rounding = lowPrecision ? status.guard(() => checkRounding(s, o.dtype, lowPrecision.storeProducts), file) : null;
+      const rounding = !lowPrecision ? null : o.productDtype ? status.guard(() => checkFp8Rounding(s), file) : status.guard(() => checkRounding(s, o.dtype, lowPrecision.storeProducts), file);
       if (rounding === undefined) return;
       if (rounding && !rounding.ok && !o.allowIllConditioned) {
-        status.badInput(refusalMessage(file, rounding));
+        status.badInput((o.productDtype ? fp8RefusalMessage : refusalMessage)(file, rounding));
         return;
       }
       const { files, op } = done;
@@ -72,11 +74,11 @@ export function codegenCommand(program: Command, status: Status): void {
         if (!ok) return;
       }
       const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.contents), 0);
-      const summary = { target, output: o.output, scheme: file, name: op.name, t: op.t, r: op.r, dtype: o.dtype, exact: op.exact, isotropicError: op.isotropicError, sha256: op.hash, bytes, ...(pkg ? { files: files.map((f) => f.path) } : {}), ...(rounding ? { rounding } : {}) };
+      const summary = { target, output: o.output, scheme: file, name: op.name, t: op.t, r: op.r, dtype: o.dtype, ...(o.productDtype ? { productDtype: o.productDtype } : {}), exact: op.exact, isotropicError: op.isotropicError, sha256: op.hash, bytes, ...(pkg ? { files: files.map((f) => f.path) } : {}), ...(rounding ? { rounding } : {}) };
       if (o.json) (o.output === '-' ? (x: unknown) => printErr(JSON.stringify(x)) : printJson)(summary);
       else if (o.output !== '-') {
-        print(`wrote ${o.output}: ${target} for ${op.name} (t ${op.t}, r ${op.r}, ${o.dtype}, ${op.exact ? 'exact' : `approximate, isotropic error ${op.isotropicError.toPrecision(4)}`})`);
-        if (rounding) print(`  ${describeRounding(rounding)}${rounding.ok ? '' : ' — exceeded, generated because of --allow-ill-conditioned'}`);
+        print(`wrote ${o.output}: ${target} for ${op.name} (t ${op.t}, r ${op.r}, ${o.dtype}${o.productDtype ? `, products ${o.productDtype}` : ''}, ${op.exact ? 'exact' : `approximate, isotropic error ${op.isotropicError.toPrecision(4)}`})`);
+        if (rounding) print(`  ${o.productDtype ? describeFp8Rounding(rounding) : describeRounding(rounding)}${rounding.ok ? '' : ' — exceeded, generated because of --allow-ill-conditioned'}`);
       }
     });
 }

@@ -4,7 +4,7 @@ import type { CodegenOptions } from './options.ts';
 import { targetNamed, type GeneratedFile } from './registry.ts';
 
 export { codegenOperator, type CodegenOperator } from './operator.ts';
-export { DTYPES, type CodegenDtype, type CodegenOptions } from './options.ts';
+export { DTYPES, PRODUCT_DTYPES, type CodegenDtype, type CodegenOptions, type ProductDtype } from './options.ts';
 export { fileText, FORMAT_TARGETS, formatTargetNamed, generateSource, TARGET_NAMES, TARGETS, targetNamed, type FormatTarget, type GeneratedFile, type Target, type TargetOptions } from './registry.ts';
 export { defaultRankBound, type FlipwalkOptions } from './targets/flipwalk.ts';
 export { writeGenerated } from './write.ts';

@@ -97,4 +97,22 @@ describe('stlkit codegen', () => {
     expect(rounding.predicted).toBeLessThan(0.02);
     expect(rounding.bound).toBeCloseTo(Math.sqrt(0.498389), 3);
   });
+
+  it('--product-dtype fp8-e4m3: the FP8 triton variant, checked against the FP8 rounding error (5 % floor)', async () => {
+    const out = join(dir, 'fp8.py');
+    // Strassen⊗Strassen is exact but κ 4: about 15 % in FP8.
+    const refused = await codegen(['triton', '--scheme', strassen2, '--tile', '4', '--product-dtype', 'fp8-e4m3', '-o', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/strassen2\.json: predicted fp8-e4m3 rounding error 1\d\.\d+ % \(per-product scales, bf16 products, κ 4\.00\), bound 5\.00 % \(5 % floor\).*--max-fp8-error/);
+    const good = join(ROOT, 'search/universal-results/t4-fp8/r048-e0.05.json');
+    const ok = await codegen(['triton', '--scheme', good, '--tile', '4', '--product-dtype', 'fp8-e4m3', '-o', out, '--json']);
+    expect(ok.code, ok.err).toBe(0);
+    const doc = JSON.parse(ok.out);
+    expect(doc).toMatchObject({ productDtype: 'fp8-e4m3', rounding: { dtype: 'fp8-e4m3', ok: true } });
+    expect(doc.rounding.predicted).toBeLessThan(0.05);
+    expect(readFileSync(out, 'utf8')).toContain('def stl_fp8_fused');
+    const cuda = await codegen(['cuda', '--scheme', good, '--tile', '4', '--product-dtype', 'fp8-e4m3', '-o', join(dir, 'fp8.cu')]);
+    expect(cuda.code).toBe(2);
+    expect(cuda.err).toMatch(/triton target only/);
+  });
 });

@@ -54,3 +54,26 @@ describe.skipIf(!hasPython)('codegen triton: the generated module py_compiles', 
     });
   }
 });
+
+describe('codegen triton --product-dtype fp8-e4m3', () => {
+  it('adds the FP8 kernel and wrappers, leaves the bf16 module as it was, and py_compiles', () => {
+    const op = codegenOperator(builtinScheme('strassen2'), 4);
+    const plain = generateTriton(op, { dtype: 'bf16' });
+    const fp8 = generateTriton(op, { dtype: 'bf16', productDtype: 'fp8-e4m3' });
+    expect(plain).not.toMatch(/fp8/i);
+    expect(fp8.startsWith(plain)).toBe(true);
+    for (const name of ['def _fused_fp8_kernel(Xh, Wh, Sx, Sw, Dp', 'def quantize_fp8', 'def encode_weights_fp8', 'def stl_fp8_unfused', 'def stl_fp8_fused', 'torch._scaled_mm']) expect(fp8).toContain(name);
+    // The scale is applied once per product in both loop forms, and Ŵ is read transposed.
+    expect(fp8.match(/acc = acc \* \(tl\.load\(Sx \+ l\) \* tl\.load\(Sw \+ l\)\)/g)).toHaveLength(2);
+    expect(fp8.match(/j\[None, :\] \* GN \+ k\[:, None\]/g)).toHaveLength(2);
+    // Strassen⊗Strassen: κ 4, so the model puts its FP8 error near 15 %.
+    const model = Number(/^FP8_MODEL_ERROR = ([\d.e-]+)$/m.exec(fp8)![1]);
+    expect(model).toBeGreaterThan(0.13);
+    expect(model).toBeLessThan(0.17);
+    if (hasPython) {
+      const file = writeIn(dir, 'strassen2_fp8.py', fp8);
+      const r = spawnSync('python3', ['-m', 'py_compile', file], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
+});

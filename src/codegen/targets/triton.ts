@@ -2,6 +2,7 @@ import { headerLines, type CodegenOperator } from '../operator.ts';
 import type { CodegenOptions } from '../options.ts';
 import type { Target } from '../registry.ts';
 import { decodeAccumulate, encodeStores, foldLines, loadTiles, powerOfTwo, pyMatrix, storeTiles } from './triton-lines.ts';
+import { fp8Section } from './triton-fp8.ts';
 
 /**
  * Fused-kernel block shapes in tile units, tried in this order by the harness (the first is the
@@ -33,7 +34,9 @@ export const tritonTarget: Target = {
 
 /** The module: its parts in order (prologue, torch reference, encode, decode, products, launch). */
 export function generateTriton(op: CodegenOperator, o: CodegenOptions): string {
-  return [prologue(op, o), TORCH_REFERENCE, encodeKernel(op), decodeKernel(op), fusedKernel(op), LAUNCH].join('\n\n\n');
+  const parts = [prologue(op, o), TORCH_REFERENCE, encodeKernel(op), decodeKernel(op), fusedKernel(op), LAUNCH];
+  if (o.productDtype === 'fp8-e4m3') parts.push(fusedKernel(op, true), fp8Section(op));
+  return parts.join('\n\n\n');
 }
 
 const I4 = '    ', I8 = '        ';
@@ -180,18 +183,24 @@ ${storeTiles(t, false, I8, 'BI', 'BJ').join('\n')}`;
 }
 
 /** Stages 2 and 3 fused: the r products with the decode folded into the epilogue; D read at run time. */
-function fusedKernel(op: CodegenOperator): string {
+function fusedKernel(op: CodegenOperator, fp8 = false): string {
   const { t } = op;
+  // FP8: Ŵ planes stored transposed (P/t × N/t), each product's accumulator scaled by Sx[l]·Sw[l].
+  const name = fp8 ? '_fused_fp8_kernel(Xh, Wh, Sx, Sw, Dp' : '_fused_kernel(Xh, Wh, Dp';
+  const pad = ' '.repeat(name.indexOf('(') + 5);
+  const bPtr = fp8 ? 'b_ptr = Wh + l * GN * GP + j[None, :] * GN + k[:, None]' : 'b_ptr = Wh + l * GN * GP + k[:, None] * GP + j[None, :]';
+  const scale = (ind: string) => (fp8 ? `${ind}acc = acc * (tl.load(Sx + l) * tl.load(Sw + l))\n` : '');
+  const doc = fp8 ? '\n    FP8 operands (float8_e4m3fn, Ŵ planes transposed); product l is scaled by Sx[l]·Sw[l] before the fold.' : '';
   const t2 = t * t;
   const p2 = powerOfTwo(t);
   const zeros = (n: number, ind: string) => Array.from({ length: n }, (_, q) => `${ind}z${q} = tl.zeros((BM, BN), tl.float32)`);
   return `@triton.jit
-def _fused_kernel(Xh, Wh, Dp, Z, GM, GN, GP, R, ldz,
-                  BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, GROUP_M: tl.constexpr,
-                  FLAT: tl.constexpr, JOINED: tl.constexpr, EVEN: tl.constexpr, FOLD: tl.constexpr):
+def ${name}, Z, GM, GN, GP, R, ldz,
+${pad}BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, GROUP_M: tl.constexpr,
+${pad}FLAT: tl.constexpr, JOINED: tl.constexpr, EVEN: tl.constexpr, FOLD: tl.constexpr):
     """Stage 2+3 fused: for a BM×BN block of tile positions, acc_l = X̂_l[rows, :] @ Ŵ_l[:, cols]
     (tl.dot, fp32 accumulate: wgmma on Hopper) for l = 0..r-1, folded at once into the t² decoded
-    outputs z_q += D[q, l]·acc_l held in registers; Z is written once, row-major. Ẑ never exists."""
+    outputs z_q += D[q, l]·acc_l held in registers; Z is written once, row-major. Ẑ never exists.${doc}"""
     pid = tl.program_id(0)
     # Grouped ordering: GROUP_M block rows share the Ŵ columns they read while they are in L2.
     num_m = tl.cdiv(GM, BM)
@@ -214,7 +223,7 @@ ${zeros(t2, I4).join('\n')}
             l = it // KT
             k = (it % KT) * BK + kk
             a_ptr = Xh + l * GM * GN + i[:, None] * GN + k[None, :]
-            b_ptr = Wh + l * GN * GP + k[:, None] * GP + j[None, :]
+            ${bPtr}
             if EVEN:
                 a = tl.load(a_ptr)
                 b = tl.load(b_ptr)
@@ -224,7 +233,7 @@ ${zeros(t2, I4).join('\n')}
             acc = tl.dot(a, b, acc)
             if (it % KT) == KT - 1:
                 # Product l is complete: fold it into the outputs (decode epilogue), restart acc.
-                if FOLD:
+${scale('                ')}                if FOLD:
 ${foldLines(t2, '                    ').join('\n')}
                 else:
                     z0 += acc
@@ -235,7 +244,7 @@ ${foldLines(t2, '                    ').join('\n')}
             for k0 in range(0, GN, BK):
                 k = k0 + kk
                 a_ptr = Xh + l * GM * GN + i[:, None] * GN + k[None, :]
-                b_ptr = Wh + l * GN * GP + k[:, None] * GP + j[None, :]
+                ${bPtr}
                 if EVEN:
                     a = tl.load(a_ptr)
                     b = tl.load(b_ptr)
@@ -244,7 +253,7 @@ ${foldLines(t2, '                    ').join('\n')}
                     b = tl.load(b_ptr, mask=(k[:, None] < GN) & (j[None, :] < GP), other=0.0)
                 acc = tl.dot(a, b, acc)
             # Decode epilogue for product l: z_q += D[q, l]·acc.
-            if FOLD:
+${scale('            ')}            if FOLD:
 ${foldLines(t2, '                ').join('\n')}
             else:  # diagnostic only: the GEMM loop without the t² outputs (wrong result)
                 z0 += acc
