@@ -73,7 +73,7 @@ function main(): void {
     const op: CodegenOperator = codegenOperator(e.scheme, t);
     const files = { scheme: `${e.name}.json`, triton: `${e.name}_stl.py`, cuda: `${e.name}_stl.cu` };
     writeFileAtomic(join(OUT, files.scheme), schemeToJson(e.scheme));
-    writeFileAtomic(join(OUT, files.triton), generateSource('triton', op, { dtype, scheme: e.scheme }));
+    writeFileAtomic(join(OUT, files.triton), generateSource('triton', op, { dtype, productDtype: 'fp8-e4m3', scheme: e.scheme }));
     writeFileAtomic(join(OUT, files.cuda), generateSource('cuda', op, { dtype, scheme: e.scheme }));
     if (op.exact) fmm.push([e.name, e.scheme]);
     console.log(`${e.name.padEnd(24)} ${op.name.padEnd(12)} ${op.exact ? 'exact' : `isotropic error ${op.isotropicError.toFixed(4)}`}${e.placeholder ? '  PLACEHOLDER (timing only)' : ''}`);

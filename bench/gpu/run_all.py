@@ -9,7 +9,9 @@ plain PyTorch STL, STL as 3 cuBLAS calls on tile-major activations, the bare bat
 products (the ceiling), Triton unfused (encode, cuBLAS bmm, decode) and decode-fused (several block
 shapes and loop/epilogue forms), the generated CUDA unfused and fused (mma.sync) kernels, and for
 exact schemes the one-level fast-matmul driver through cuBLAS (generated CUDA) and in Triton with the
-additions fused (fmm_triton.py: triton-fmm-1level). Each kernel is first checked against the float64
+additions fused (fmm_triton.py: triton-fmm-1level). FP8 (fp8_entries.py, on sm_90+; --no-fp8 skips them): the
+torch._scaled_mm FP8 GEMM per shape, and per scheme the STL with FP8 e4m3 products (Triton encode,
+r torch._scaled_mm or the decode-fused FP8 Triton kernel), records with product_dtype. Each kernel is first checked against the float64
 evaluation of the same operator (rel_error) and against the float64 XW (rel_error_vs_matmul), its
 output poisoned with NaN beforehand; then timed (median of CUDA-event times after warm-up). A
 failure is recorded with its message and the run goes on. Schemes come from generated/manifest.json
@@ -23,6 +25,7 @@ import traceback
 
 import torch
 
+import fp8_entries as f8
 import stlbench as sb
 from stlbench import rel
 
@@ -45,6 +48,7 @@ def args_():
     ap.add_argument("--no-triton", action="store_true")
     ap.add_argument("--no-triton-fmm", action="store_true", help="skip triton-fmm-1level (fmm_triton.py) for exact schemes")
     ap.add_argument("--no-sparse", action="store_true")
+    ap.add_argument("--no-fp8", action="store_true", help="skip the FP8 entries (torch._scaled_mm peer, STL with FP8 products)")
     ap.add_argument("--explore", default="all", choices=["all", "default"], help="fused Triton variants tried at the first shape")
     ap.add_argument("--budget-s", type=float, default=330.0, help="start no new shape/scheme block after this many seconds")
     ap.add_argument("--target-ms", type=float, default=80.0, help="timed work per measurement")
@@ -146,6 +150,8 @@ def main():
 
         if not a.no_sparse and not fmm_only:
             sparse24(X, W, measure)
+        if not a.no_fp8 and not fmm_only and f8.fp8_available():
+            f8.fp8_gemm(X, W, XW64, measure)
 
         for s in schemes:
             if time.time() - rec.t0 > a.budget_s:
@@ -234,7 +240,9 @@ def run_scheme(a, s, X, W, XW64, measure, cuda_lib, best_fused, fmm_only):
         measure("bmm-ceiling", lambda: torch.bmm(Xh, Wh, out=Zh), bmm_ref, poison=[Zh], vs_mm=False, note="bare batched GEMM of the r products; rel_error vs its float64 bmm", **m)
         del bmm_ref
         if not a.no_triton and s.triton_file:
-            triton_variants(a, s, X, Wh, Xh, Zh, Z, ref, measure, best_fused, m)
+            mod = triton_variants(a, s, X, Wh, Xh, Zh, Z, ref, measure, best_fused, m)
+            if not a.no_fp8 and f8.fp8_available():
+                f8.triton_fp8(mod, X, W, ref, measure, m, config=(best_fused.get(s.t) or [None])[0], split=mod.INTERLEAVE_OK)
     if cuda_lib is not None:
         try:
             lib = cuda_lib(s)
@@ -339,7 +347,7 @@ def triton_variants(a, s, X, Wh, Xh, Zh, Z, ref, measure, best_fused, m):
         if not r1.get("error"):
             timed.append((r1["median_ms"], cfg))
     if not timed:
-        return
+        return mod
     timed.sort(key=lambda x: x[0])
     if s.t not in best_fused:
         # Keep the two fastest; for the other block shapes, take the fastest form.
@@ -347,6 +355,7 @@ def triton_variants(a, s, X, Wh, Xh, Zh, Z, ref, measure, best_fused, m):
     cfg = timed[0][1]
     measure("triton-fused", lambda: mod.fused_gemm(mod.encode_x(X, out=Xt, split=split_ok), Wh, out=Z, config=cfg), ref, fused=True,
             poison=[Z, Xt], config=cfg, note="Triton encode + decode-fused GEMM (best config above); X encode and decode included", **m)
+    return mod
 
 
 def summary(rec):
