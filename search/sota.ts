@@ -15,7 +15,7 @@
  * target until its total time reaches --seconds (a larger --seconds continues it further);
  * formats at their target are skipped.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { certifyTo } from '../src/proofs/certificate.ts';
@@ -133,7 +133,11 @@ async function runFormat(f: Format3): Promise<Outcome | null> {
   const wall = res.elapsedMs / 1000;
   const found = res.scheme ?? res.best;
   assertExact(found);
-  const outcome: Outcome = { format: f, target, best: rank(found), reached: res.scheme !== null, seconds: wall, start: resume ? 'resumed' : start.how };
+  // A resumed run started where the first leg did: keep that leg's start in the record.
+  const resultFile = join(stateDir, `${name}.result.json`);
+  const firstStart = resume && existsSync(resultFile) ? (JSON.parse(readFileSync(resultFile, 'utf8')) as Outcome).start.replace(/ \(resumed\)$/, '') : undefined;
+  const how = resume ? `${firstStart ?? 'unknown'} (resumed)` : start.how;
+  const outcome: Outcome = { format: f, target, best: rank(found), reached: res.scheme !== null, seconds: wall, start: how };
   // Certify a scheme that reached the target, or one that improves on what proofs/ holds.
   if (outcome.reached || !own || rank(found) < rank(own.scheme) || (rank(found) === rank(own.scheme) && !own.scheme.meta.search)) {
     const search: SearchRecord = { command, seed, wallSeconds: Math.round(wall * 10) / 10, machine: `${cpus().length} cores, shared`, start: outcome.start, reached: outcome.reached };
@@ -142,7 +146,7 @@ async function runFormat(f: Format3): Promise<Outcome | null> {
     if ('error' in c) throw new Error(`<${f}>: ${c.error}`);
     outcome.certificate = c.file;
   }
-  writeFileAtomic(join(stateDir, `${name}.result.json`), JSON.stringify(outcome, null, 1) + '\n');
+  writeFileAtomic(resultFile, JSON.stringify(outcome, null, 1) + '\n');
   console.log(`<${f}>: ${outcome.reached ? 'reached' : 'not reached'} ZT ${outcome.best} (best known ${target}) in ${wall.toFixed(1)} s, ${res.flips} flips${outcome.certificate ? ` → ${outcome.certificate}` : ''}`);
   return outcome;
 }
