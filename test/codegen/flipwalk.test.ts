@@ -152,6 +152,18 @@ describe.skipIf(!hasGpp)('flipwalk: the same walk built for the host', () => {
     expect([fin.info.rng0, fin.info.rng1, fin.info.rng2, fin.info.rng3]).toEqual(model.rng.state());
   });
 
+  it('walks the same in the warp layout, its 32 lanes emulated on the host (--mode warp-emu)', () => {
+    const args = ['--walkers', '3', '--seed', '9', '--max-flips', '20000', '--plateau', '200', '--plus-flips', '1', '--restart-flips', '8000', '--final'];
+    const outs = ['host', 'warp-emu'].map((mode) => {
+      const out = join(dir, `layout-${mode}`);
+      spawnSync('mkdir', ['-p', out]);
+      const r = spawnSync(exe333, [...args, '--mode', mode, '--out', out, '--quiet'], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return out;
+    });
+    for (const f of ['final.txt', 'pool.txt', 'records.txt']) expect(readFileSync(join(outs[1], f), 'utf8'), f).toBe(readFileSync(join(outs[0], f), 'utf8'));
+  });
+
   it('reads start schemes; a damaged start file is one line naming it', () => {
     const out = join(dir, 'fromstart');
     const start = join(dir, 'start', 'start.txt');

@@ -156,7 +156,7 @@ struct Options {
 };
 
 static const char* USAGE =
-  "usage: flipwalk [--mode thread|warp|host] [--walkers W] [--seed S] [--target R] [--time-limit SEC]\n"
+  "usage: flipwalk [--mode thread|warp|host|warp-emu] [--walkers W] [--seed S] [--target R] [--time-limit SEC]\n"
   "  [--max-flips F] [--start FILE] [--out DIR] [--plateau N] [--max-up N] [--plus-flips N]\n"
   "  [--restart-flips N] [--block B] [--chunk-ms MS] [--pool N] [--trace N] [--final] [--quiet]\n";
 
@@ -179,7 +179,7 @@ static Options parse_options(int argc, char** argv) {
     const char* v = argv[++i];
     if (a == "--mode") {
       o.mode = v;
-      if (o.mode != "thread" && o.mode != "warp" && o.mode != "host") fail("--mode expects thread, warp or host, got '%s'", v);
+      if (o.mode != "thread" && o.mode != "warp" && o.mode != "host" && o.mode != "warp-emu") fail("--mode expects thread, warp, host or warp-emu, got '%s'", v);
     } else if (a == "--walkers") o.walkers = (long)num_arg("--walkers", v, 1);
     else if (a == "--seed") o.seed = (uint32_t)num_arg("--seed", v, 0);
     else if (a == "--target") o.p.target = (int)num_arg("--target", v, 0);

@@ -19,16 +19,24 @@ struct Run {
 
 static const int MAX_RECORDS = 4096;
 
-static void host_chunk(Run& r, const Params& p, unsigned long long chunk, unsigned long long maxFlips, long long* trace) {
+// One chunk of every walker on this thread: in a ThreadStore over the walker's terms (--mode host),
+// or in the warp layout with the warp emulated lane by lane (--mode warp-emu).
+template <class Store>
+static void host_walk(Run& r, long w, Store st, const Params& p, unsigned long long chunk, unsigned long long maxFlips, long long* trace) {
+  WalkerState& s = r.state[w];
+  st.load(&r.cur[w * WORDS], s.rank);
+  Sink k{r.recWords.data(), r.recMeta.data(), &r.nrec, &r.gbest, MAX_RECORDS};
+  Walk<Store> wk(st, s, p, &r.home[w * WORDS], &r.best[w * WORDS], &r.starts[s.start * WORDS], r.startRank[s.start], k, (int)w);
+  if (w == 0) wk.trace = trace;
+  wk.run(maxFlips - s.c.flips < chunk ? maxFlips : s.c.flips + chunk);
+  wk.st.save(&r.cur[w * WORDS], wk.rank);
+  wk.state_to(s);
+}
+
+static void host_chunk(Run& r, bool emu, const Params& p, unsigned long long chunk, unsigned long long maxFlips, long long* trace) {
   for (long w = 0; w < r.W; w++) {
-    WalkerState& s = r.state[w];
-    ThreadStore st{&r.cur[w * WORDS], 1};
-    Sink k{r.recWords.data(), r.recMeta.data(), &r.nrec, &r.gbest, MAX_RECORDS};
-    Walk<ThreadStore> wk(st, s, p, &r.home[w * WORDS], &r.best[w * WORDS], &r.starts[s.start * WORDS], r.startRank[s.start], k, (int)w);
-    if (w == 0) wk.trace = trace;
-    const unsigned long long end = maxFlips - s.c.flips < chunk ? maxFlips : s.c.flips + chunk;
-    wk.run(end);
-    wk.state_to(s);
+    if (emu) host_walk(r, w, WarpStore<EmuWarp>{}, p, chunk, maxFlips, trace);
+    else host_walk(r, w, ThreadStore{&r.cur[w * WORDS], 1}, p, chunk, maxFlips, trace);
   }
 }
 
@@ -62,15 +70,15 @@ __global__ void walk_threads(Dev d, unsigned long long chunk, unsigned long long
 __global__ void walk_warps(Dev d, unsigned long long chunk, unsigned long long maxFlips) {
   const long w = ((long)blockIdx.x * blockDim.x + threadIdx.x) >> 5;
   if (w >= d.walkers) return;
-  WarpStore st;
-  st.lane = threadIdx.x & 31;
+  WarpStore<CudaWarp> st;
+  st.w.lane = threadIdx.x & 31;
   WalkerState s = d.state[w];
   st.load(d.cur + w * WORDS, s.rank);
-  Walk<WarpStore> wk(st, s, d.p, d.home + w * WORDS, d.best + w * WORDS, d.starts + s.start * WORDS, d.startRank[s.start], d.sink, (int)w);
+  Walk<WarpStore<CudaWarp>> wk(st, s, d.p, d.home + w * WORDS, d.best + w * WORDS, d.starts + s.start * WORDS, d.startRank[s.start], d.sink, (int)w);
   wk.run(maxFlips - s.c.flips < chunk ? maxFlips : s.c.flips + chunk);
   wk.st.save(d.cur + w * WORDS, wk.rank);
   wk.state_to(s);
-  if (st.lane == 0) d.state[w] = s;
+  if (st.w.lane == 0) d.state[w] = s;
 }
 
 template <class T> static T* upload(const std::vector<T>& v) {
@@ -104,9 +112,9 @@ static SchemeRec snapshot_rec(const word_t* w, int rank) {
 int main(int argc, char** argv) {
   Options o = parse_options(argc, argv);
 #ifndef __CUDACC__
-  if (o.mode != "host") fail("this build has no GPU (compiled without nvcc): use --mode host");
+  if (o.mode != "host" && o.mode != "warp-emu") fail("this build has no GPU (compiled without nvcc): use --mode host or warp-emu");
 #endif
-  const bool host = o.mode == "host";
+  const bool host = o.mode == "host" || o.mode == "warp-emu";
   std::vector<SchemeRec> starts = o.start.empty() ? std::vector<SchemeRec>{naive_scheme()} : read_schemes(o.start.c_str());
   if (starts.empty()) fail("%s: holds no scheme", o.start.c_str());
   Run r;
@@ -199,7 +207,7 @@ int main(int argc, char** argv) {
     double ms = 0;
     if (host) {
       const auto a = std::chrono::steady_clock::now();
-      host_chunk(r, o.p, chunk, o.maxFlips, o.trace ? &o.trace : nullptr);
+      host_chunk(r, o.mode == "warp-emu", o.p, chunk, o.maxFlips, o.trace ? &o.trace : nullptr);
       ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
     }
 #ifdef __CUDACC__

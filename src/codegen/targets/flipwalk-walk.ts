@@ -206,83 +206,144 @@ struct ThreadStore {
   }
 };
 
-#ifdef __CUDACC__
 // One walker per warp: term t's factors in registers r[*][t / 32] of lane t % 32. Every lane runs
-// the whole walk on the same values; only the scans over terms are split across the lanes.
-struct WarpStore {
+// the whole walk on the same values; only the scans over terms are split across the lanes. The
+// store is written against a warp W: CudaWarp (one lane's registers and the warp intrinsics) on the
+// GPU, EmuWarp (all 32 lanes' registers, the intrinsics as loops) on the host, so that the warp
+// layout is tested on the CPU (--mode warp-emu) with the very code the GPU runs.
+struct LaneRegs {
   word_t r[3][K];
-  int lane;
   // Register r[s][q] for run-time s, q. Masks, not selects: nvcc turns a chain of selects back
   // into an indexed array, which lives in local memory.
-  __device__ __forceinline__ word_t mine(int s, int q) const {
+  FW_HD word_t mine(int s, int q) const {
     word_t x = 0;
     FW_UNROLL
     for (int a = 0; a < 3; a++)
       FW_UNROLL
-      for (int b = 0; b < K; b++) x |= r[a][b] & (word_t)0 - (word_t)(a == s && b == q);
+      for (int b = 0; b < K; b++) x |= r[a][b] & ((word_t)0 - (word_t)(a == s && b == q));
     return x;
   }
-  __device__ __forceinline__ word_t get(int s, int t) const { return __shfl_sync(0xffffffffu, mine(s, t >> 5), t & 31); }
-  __device__ __forceinline__ void set(int s, int t, word_t v) {
-    const word_t here = (word_t)0 - (word_t)(lane == (t & 31));
+  // r[s][q] = v where here is true.
+  FW_HD void put(int s, int q, word_t v, bool here) {
+    const word_t h = (word_t)0 - (word_t)here;
     FW_UNROLL
     for (int a = 0; a < 3; a++)
       FW_UNROLL
       for (int b = 0; b < K; b++) {
-        const word_t m = here & ((word_t)0 - (word_t)(a == s && b == (t >> 5)));
+        const word_t m = h & ((word_t)0 - (word_t)(a == s && b == q));
         r[a][b] = (r[a][b] & ~m) | (v & m);
       }
   }
-  __device__ __forceinline__ void copy_term(int dst, int src) {
+};
+
+#ifdef __CUDACC__
+struct CudaWarp {
+  LaneRegs R;
+  int lane;
+  // Lane src's f(registers), to every lane.
+  template <class F> FW_HD word_t shfl(F f, int src) const {
+#ifdef __CUDA_ARCH__
+    return __shfl_sync(0xffffffffu, f(R), src);
+#else
+    return 0;
+#endif
+  }
+  // Bit l: f(registers of lane l).
+  template <class F> FW_HD uint32_t ballot(F f) const {
+#ifdef __CUDA_ARCH__
+    return __ballot_sync(0xffffffffu, f(R));
+#else
+    return 0;
+#endif
+  }
+  template <class F> FW_HD void each(F f) { f(R, lane); }
+  // f() on lane 0 (an atomic), its result to every lane.
+  template <class F> FW_HD int lane0(F f) {
+#ifdef __CUDA_ARCH__
+    int x = 0;
+    if (lane == 0) x = f();
+    return __shfl_sync(0xffffffffu, x, 0);
+#else
+    return f();
+#endif
+  }
+};
+#endif
+
+struct EmuWarp {
+  LaneRegs R[32];
+  template <class F> FW_HD word_t shfl(F f, int src) const { return f(R[src]); }
+  template <class F> FW_HD uint32_t ballot(F f) const {
+    uint32_t b = 0;
+    for (int l = 0; l < 32; l++) b |= (uint32_t)(f(R[l]) ? 1 : 0) << l;
+    return b;
+  }
+  template <class F> FW_HD void each(F f) {
+    for (int l = 0; l < 32; l++) f(R[l], l);
+  }
+  template <class F> FW_HD int lane0(F f) { return f(); }
+};
+
+template <class W>
+struct WarpStore {
+  W w;
+  FW_HD word_t get(int s, int t) const {
+    const int q = t >> 5;
+    return w.shfl([&](const LaneRegs& R) { return R.mine(s, q); }, t & 31);
+  }
+  FW_HD void set(int s, int t, word_t v) {
+    w.each([&](LaneRegs& R, int lane) { R.put(s, t >> 5, v, lane == (t & 31)); });
+  }
+  FW_HD void copy_term(int dst, int src) {
     const word_t a = get(0, src), b = get(1, src), c = get(2, src);
     set(0, dst, a); set(1, dst, b); set(2, dst, c);
   }
-  __device__ __forceinline__ int partners(int s, int t, int rank, Mask& m) const {
+  FW_HD int partners(int s, int t, int rank, Mask& m) const {
     const word_t v = get(s, t);
     int k = 0;
-  FW_UNROLL
+    FW_UNROLL
     for (int q = 0; q < K; q++) {
-      m.w[q] = __ballot_sync(0xffffffffu, mine(s, q) == v) & live_bits(q, rank);
+      m.w[q] = w.ballot([&](const LaneRegs& R) { return R.mine(s, q) == v; }) & live_bits(q, rank);
       k += popc32(m.w[q]);
     }
     return k;
   }
-  __device__ __forceinline__ int merge_partner(int s, int t, int rank) const {
+  FW_HD int merge_partner(int s, int t, int rank) const {
     const int s1 = S1(s), s2 = S2(s);
     const word_t v = get(s, t), y = get(s1, t), z = get(s2, t);
-  FW_UNROLL
+    FW_UNROLL
     for (int q = 0; q < K; q++) {
-      const bool hit = mine(s, q) == v && (mine(s1, q) == y || mine(s2, q) == z);
-      uint32_t b = __ballot_sync(0xffffffffu, hit) & live_bits(q, rank);
+      uint32_t b = w.ballot([&](const LaneRegs& R) { return R.mine(s, q) == v && (R.mine(s1, q) == y || R.mine(s2, q) == z); }) & live_bits(q, rank);
       if (q == (t >> 5)) b &= ~(1u << (t & 31));
       if (b) return 32 * q + ctz32(b);
     }
     return -1;
   }
-  __device__ __forceinline__ int claim(Sink& k, int rank) {
-    int slot = 0;
-    if (lane == 0) slot = sink_claim(k, rank);
-    return __shfl_sync(0xffffffffu, slot, 0);
+  FW_HD int claim(Sink& k, int rank) {
+    return w.lane0([&]() { return sink_claim(k, rank); });
   }
-  __device__ __forceinline__ void save(word_t* dst, int rank) const {
-  FW_UNROLL
-    for (int q = 0; q < K; q++) {
-      const int t = 32 * q + lane;
-      if (t >= rank) continue;
+  FW_HD void save(word_t* dst, int rank) {
+    w.each([&](LaneRegs& R, int lane) {
       FW_UNROLL
-      for (int s = 0; s < 3; s++) dst[s * CAP + t] = r[s][q];
-    }
+      for (int q = 0; q < K; q++) {
+        const int t = 32 * q + lane;
+        if (t >= rank) continue;
+        FW_UNROLL
+        for (int s = 0; s < 3; s++) dst[s * CAP + t] = R.r[s][q];
+      }
+    });
   }
-  __device__ __forceinline__ void load(const word_t* src, int rank) {
-  FW_UNROLL
-    for (int q = 0; q < K; q++) {
-      const int t = 32 * q + lane;
-  FW_UNROLL
-      for (int s = 0; s < 3; s++) r[s][q] = t < rank ? src[s * CAP + t] : 0;
-    }
+  FW_HD void load(const word_t* src, int rank) {
+    w.each([&](LaneRegs& R, int lane) {
+      FW_UNROLL
+      for (int q = 0; q < K; q++) {
+        const int t = 32 * q + lane;
+        FW_UNROLL
+        for (int s = 0; s < 3; s++) R.r[s][q] = t < rank ? src[s * CAP + t] : 0;
+      }
+    });
   }
 };
-#endif
 
 // The result of a flip when no flippable node was found in PICK_TRIES draws.
 static const int NO_FLIP = 1 << 20;
