@@ -176,6 +176,7 @@ FW_HD int bits_before(const Mask& m, int t) {
   return n;
 }
 
+
 // One walker per thread: factor (s, t) at base[(s*CAP + t)*stride]; stride = walkers of a block
 // in shared memory (neighbouring threads hit neighbouring banks), 1 on the host.
 struct ThreadStore {
@@ -357,6 +358,7 @@ struct WarpStore {
     });
   }
 };
+
 
 // The result of a flip when no flippable node was found in PICK_TRIES draws.
 static const int NO_FLIP = 1 << 20;
