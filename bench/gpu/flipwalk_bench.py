@@ -106,7 +106,7 @@ class Bench:
                     raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stderr[-3000:]}")
             return fmt, tool, exe, open(log).read()
 
-        with cf.ThreadPoolExecutor(max_workers=6) as pool:
+        with cf.ThreadPoolExecutor(max_workers=16) as pool:
             for fmt, tool, exe, log in pool.map(lambda x: one(*x), [(f, t) for f in FORMATS for t in ("nvcc", "gxx")]):
                 self.exe[(fmt, tool)] = exe
                 if tool == "nvcc":

@@ -8,13 +8,13 @@ import { parsePositiveInt } from './args.ts';
 import { print, printErr, printJson } from './output.ts';
 import type { Status } from './status.ts';
 
-function parseImportField(s: string): 'Z2' | 'Z' {
-  if (s !== 'Z2' && s !== 'Z') throw new InvalidArgumentError(`expected Z2 or Z, got "${s}"`);
+function parseImportField(s: string): 'Z2' | 'Z' | 'ZT' {
+  if (s !== 'Z2' && s !== 'Z' && s !== 'ZT') throw new InvalidArgumentError(`expected Z2, Z or ZT, got "${s}"`);
   return s;
 }
 
 interface ImportOptions {
-  field: 'Z2' | 'Z';
+  field: 'Z2' | 'Z' | 'ZT';
   seed: number;
   output?: string;
   certify?: string;
@@ -32,7 +32,7 @@ export function importGpuCommand(search: Command, status: Status): void {
     .command('import-gpu')
     .description('read the records and pool of flipwalk runs (stlkit codegen flipwalk), verify every scheme exactly over Z2, lift the best to Z with --field Z, write and certify it')
     .argument('<runs...>', 'the --out folders of flipwalk runs, or their records.txt / pool.txt / final.txt files')
-    .option('--field <F>', 'Z2, or Z: keep the best scheme that Hensel-lifts to integers', parseImportField, 'Z2')
+    .option('--field <F>', 'Z2; Z: keep the best scheme that Hensel-lifts to integers; ZT: the best whose lift has coefficients in {-1,0,1}', parseImportField, 'Z2')
     .option('--seed <s>', 'seed of the lifter', parsePositiveInt, 1)
     .option('-o, --output <file>', 'write the best scheme here (only once verified)')
     .option('--certify <dir>', 'certify the best scheme into this folder (e.g. proofs)')
@@ -70,21 +70,23 @@ function importRuns(runs: string[], o: ImportOptions, status: Status): void {
   const best = all.length ? bestDistinct(all) : [];
   let result: Scheme<unknown> | undefined = best[0]?.scheme;
   let lifted: boolean | undefined;
-  if (o.field === 'Z' && best.length) {
-    const l = liftFirst(best, o.seed);
+  const lifting = o.field !== 'Z2';
+  if (lifting && best.length) {
+    const l = liftFirst(best, o.seed, o.field === 'ZT');
     lifted = l !== null;
     result = l?.scheme;
     if (!l) status.fail();
   }
   const summary = {
     files, schemes: all.length, bestRank: best[0]?.rank ?? null, distinctBest: best.length,
-    ...(o.field === 'Z' ? { lifted } : {}), output: o.output ?? null, certificate: null as string | null,
+    ...(lifting ? { lifted } : {}), output: o.output ?? null, certificate: null as string | null,
   };
   if (!o.json) {
     for (const f of files) if (!f.refused) print(`${f.file}: ${f.schemes} scheme(s), all exact over Z2${f.ranks.length ? `, ranks ${f.ranks.join(', ')}` : ''}`);
     if (best.length) print(`best rank ${best[0].rank}: ${best.length} distinct scheme(s) over Z2`);
     else if (status.code === 0) printErr('no schemes in the given runs');
-    if (o.field === 'Z' && best.length) print(lifted ? `lifted to Z: ${schemeName(result!)} (${best.length} candidate(s))` : `none of the ${best.length} scheme(s) of rank ${best[0].rank} lifts to Z`);
+    const to = o.field === 'ZT' ? 'Z with coefficients in {-1,0,1}' : 'Z';
+    if (lifting && best.length) print(lifted ? `lifted to ${to}: ${schemeName(result!)} (${best.length} candidate(s))` : `none of the ${best.length} scheme(s) of rank ${best[0].rank} lifts to ${to}`);
   }
   if (result && o.output) {
     const eq = writeVerified(result, o.output);

@@ -32,6 +32,11 @@ function parseFlipField(s: string): 'Z2' | 'Z' | 'ZT' | 'Z3' {
   return s;
 }
 
+function parseVia(s: string): 'Z2' {
+  if (s !== 'Z2') throw new InvalidArgumentError(`expected Z2 (the ring the walks run over), got "${s}"`);
+  return s;
+}
+
 function parseSearchField(s: string): 'Z2' | 'Z' | 'Q' {
   if (s !== 'Z2' && s !== 'Z' && s !== 'Q') throw new InvalidArgumentError(`expected Z2, Z or Q, got "${s}"`);
   return s;
@@ -80,6 +85,7 @@ export function searchCommand(program: Command, status: Status): void {
     .requiredOption('--format <n,m,p>', 'matrix format', parseFormat)
     .requiredOption('--target-rank <r>', 'stop at this rank', parsePositiveInt)
     .option('--field <F>', 'Z2; Z: walk over Z2 and keep only schemes that lift to integers (Hensel lifting); ZT: walk over Z with coefficients kept in {-1,0,1} (exact over Z, no lifting); Z3: walk over Z3', parseFlipField, 'Z2')
+    .option('--via <ring>', 'with --field ZT: walk over Z2 instead and keep only candidates whose signs lift them to Z with coefficients in {-1,0,1} (faster walks; the walk goes on past candidates that do not lift)', parseVia)
     .option('--seed <s>', 'random seed (printed; each worker derives its own)', parsePositiveInt, 1)
     .option('--time-limit <sec>', 'give up after this many seconds (a resumed search counts its earlier time)', parseTolerance, 60)
     .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)
@@ -97,7 +103,9 @@ export function searchCommand(program: Command, status: Status): void {
     .option('--job-flips <n>', 'with --queue: flips per walk job', parsePositiveInt, 2_000_000)
     .option('-o, --output <file>', 'write the scheme here (only once verified)')
     .action(async (o) => {
-      const ring: FlipRing = o.field === 'ZT' || o.field === 'Z3' ? o.field : 'Z2';
+      if (o.via && o.field !== 'ZT') return status.badInput(`--via Z2 is for --field ZT (walks over Z2, ternary lifts), not --field ${o.field}`);
+      const ring: FlipRing = (o.field === 'ZT' && !o.via) || o.field === 'Z3' ? o.field : 'Z2';
+      const lift = o.field === 'Z' || o.via !== undefined;
       let start: number[][] | undefined;
       if (o.start && o.symmetry !== 'cyclic') {
         const s = status.guard(() => loadScheme(o.start), o.start);
@@ -118,8 +126,8 @@ export function searchCommand(program: Command, status: Status): void {
       if (o.resume === true) return status.badInput('--resume needs a checkpoint file (or --queue, to resume the search kept in Redis)');
       if (o.symmetry === 'cyclic') return cyclicFlip(o, status);
       const [n, m, p] = o.format as [number, number, number];
-      const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed, pool: o.pool };
-      if (o.pool && o.field === 'Z') return status.badInput('--pool searches over Z2, ZT or Z3; --field Z lifts every candidate and needs plain walkers');
+      const params = { format: o.format, field: o.field, targetRank: o.targetRank, seed: o.seed, pool: o.pool, ...(o.via ? { via: o.via } : {}) };
+      if (o.pool && lift) return status.badInput('--pool searches over Z2, ZT or Z3; --field Z and --via Z2 lift every candidate and need plain walkers');
       if (o.round && !o.pool) return status.badInput('--round needs --pool');
       const resume = resumeFrom<FlipSnapshot | PopulationSnapshot>(o, o.pool ? 'flip-population' : 'flip', params, status);
       if (resume === null) return;
@@ -132,20 +140,20 @@ export function searchCommand(program: Command, status: Status): void {
         format: o.format, ring, targetRank: o.targetRank, seed: o.seed, workers, timeLimitMs: o.timeLimit * 1000, start, resume,
         walk: { plateau: o.plateau, maxUp: o.maxUp },
         population: o.pool ? { poolSize: o.pool, roundFlips: o.round } : undefined,
-        lift: o.field === 'Z',
+        lift, ternary: o.via !== undefined,
         checkpoint: o.checkpoint ? { path: o.checkpoint, everyMs: o.checkpointEvery * 1000, params } : undefined,
         onProgress: (q) => progress.update({ ...q, targetRank: o.targetRank, rateUnit: 'flips/s', limitMs: o.timeLimit * 1000 }),
       });
       progress.stop();
       const secs = (result.elapsedMs / 1000).toFixed(1);
-      printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank}${o.field === 'Z' ? `; ${result.lifts} lift attempt(s), ${result.rejected} refused` : ''}`);
+      printErr(`seeds ${result.seeds.join(', ')}; ${result.flips} flips in ${secs} s; best rank ${result.bestRank}${lift ? `; ${result.lifts} lift attempt(s), ${result.rejected} refused` : ''}`);
       if (!result.scheme) {
-        printErr(`no scheme of rank ≤ ${o.targetRank}${o.field === 'Z' ? ' that lifts' : ''} within ${o.timeLimit} s (best rank ${result.bestRank})${o.checkpoint ? `; resume with --resume ${o.checkpoint}` : ''}`);
+        printErr(`no scheme of rank ≤ ${o.targetRank}${lift ? ` that lifts${o.via ? ' with coefficients in {-1,0,1}' : ''}` : ''} within ${o.timeLimit} s (best rank ${result.bestRank})${o.checkpoint ? `; resume with --resume ${o.checkpoint}` : ''}`);
         status.fail();
         return;
       }
       print(`found ${schemeName(result.scheme)} over ${result.scheme.fieldTag} in ${secs} s`);
-      if (o.output) writeAndReport({ ...result.scheme, meta: { ...result.scheme.meta, source: `stlkit search flip --format ${n},${m},${p} --field ${o.field} --target-rank ${o.targetRank} --seed ${o.seed}` } }, o.output, status);
+      if (o.output) writeAndReport({ ...result.scheme, meta: { ...result.scheme.meta, source: `stlkit search flip --format ${n},${m},${p} --field ${o.field}${o.via ? ` --via ${o.via}` : ''} --target-rank ${o.targetRank} --seed ${o.seed}` } }, o.output, status);
     });
 
   search

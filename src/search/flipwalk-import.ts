@@ -4,7 +4,7 @@
  * exactly over Z2, and the best ones can be Hensel-lifted to Z, as the CPU searches' candidates are.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../formats/errors.ts';
 import { flipwalkToScheme, readFlipwalk } from '../formats/flipwalk.ts';
 import type { Scheme } from '../scheme/index.ts';
@@ -45,7 +45,16 @@ export function flipwalkFiles(path: string): { files: string[]; command?: string
     throw new InputError(summary, '', `invalid JSON (${(err as Error).message})`);
   }
   const command = (doc as { command?: unknown }).command;
-  return { files, command: typeof command === 'string' ? command : undefined };
+  return { files, command: typeof command === 'string' ? readableCommand(command) : undefined };
+}
+
+/**
+ * The run's command with each absolute path cut to its last part (the build folder and the device
+ * machine's output folder mean nothing where the run is read back): `flipwalk_445_nvcc_… --start
+ * start-own-65.txt`.
+ */
+function readableCommand(command: string): string {
+  return command.split(' ').map((w) => (w.startsWith('/') ? basename(w) : w)).join(' ');
 }
 
 /** Parse one output file (InputError when malformed) and verify each scheme exactly over Z2. */
@@ -83,11 +92,14 @@ export function bestDistinct(all: readonly ImportedScheme[]): ImportedScheme[] {
   });
 }
 
-/** The first of `candidates` that lifts to Z (verified over Q by liftScheme), with its index. */
-export function liftFirst(candidates: readonly ImportedScheme[], seed: number): { from: ImportedScheme; scheme: Scheme<unknown> } | null {
+/**
+ * The first of `candidates` that lifts to Z (verified over Q by liftScheme), with its index; with
+ * `ternary`, the first whose lift has every coefficient in {-1, 0, 1}.
+ */
+export function liftFirst(candidates: readonly ImportedScheme[], seed: number, ternary = false): { from: ImportedScheme; scheme: Scheme<unknown> } | null {
   for (const c of candidates) {
-    const r = liftScheme(c.scheme, { seed });
-    if (r.scheme) return { from: c, scheme: { ...r.scheme, meta: { ...r.scheme.meta, source: `${c.scheme.meta.source}, lifted to Z` } } };
+    const r = liftScheme(c.scheme, { seed, ternary });
+    if (r.scheme) return { from: c, scheme: { ...r.scheme, meta: { ...r.scheme.meta, source: `${c.scheme.meta.source}, lifted to Z${ternary ? ' (coefficients in {-1,0,1})' : ''}` } } };
   }
   return null;
 }

@@ -27,6 +27,11 @@ export interface LiftOptions {
   attempts?: number;
   /** Budget of the sign search, in candidate sign patterns (default 200000); 0 goes straight to Hensel lifting. */
   signBudget?: number;
+  /**
+   * Accept only a lift with every coefficient in {-1, 0, 1} (a ZT scheme): the sign stage alone,
+   * since a Z2 one can only become ±1 there; Hensel lifting is skipped.
+   */
+  ternary?: boolean;
 }
 
 /** k: for Hensel lifts, the precision (mod 2^k) at which the lift was recognised. */
@@ -70,6 +75,7 @@ export function liftScheme(s: Scheme<number>, opts: LiftOptions = {}): LiftResul
     const out = verified(s, sh, signs.S.map((x) => [BigInt(x), 1n] as [bigint, bigint]));
     if (out) return { scheme: out, method: 'signs' };
   }
+  if (opts.ternary) return { scheme: null, reason: `no ternary (sign) lift${signs.why ? `: ${signs.why}` : ''}` };
 
   const maxK = Math.max(1, Math.min(opts.maxK ?? 31, 62)), attempts = Math.max(1, opts.attempts ?? 8);
   const support: number[] = [], zeros: number[] = [];

@@ -18,6 +18,8 @@ export interface FlipLiftOptions extends Omit<FlipPoolOptions, 'accept' | 'conti
    * candidate that lifts to integers is, so the walks go on below the target while candidates fail.
    */
   lift: boolean;
+  /** With lift: accept only lifts with coefficients in {-1, 0, 1} (ZT schemes from Z2 walks). */
+  ternary?: boolean;
 }
 
 export interface FlipLiftResult extends FlipPoolResult {
@@ -27,7 +29,7 @@ export interface FlipLiftResult extends FlipPoolResult {
 
 /** Flip-graph search over Z2, lifting each candidate to Z when `lift` is set (lifter seeded by `seed`). */
 export async function flipAndLift(o: FlipLiftOptions): Promise<FlipLiftResult> {
-  const { lift, ...pool } = o;
+  const { lift, ternary, ...pool } = o;
   let lifts = 0;
   const result = await flipPool({
     ...pool,
@@ -35,7 +37,7 @@ export async function flipAndLift(o: FlipLiftOptions): Promise<FlipLiftResult> {
     accept: lift ? (s) => {
       if (s.fieldTag !== 'Z2') throw new Error(`lifting is from Z2 only, not ${s.fieldTag}`);
       lifts++;
-      return liftScheme(s as Scheme<number>, { seed: o.seed }).scheme;
+      return liftScheme(s as Scheme<number>, { seed: o.seed, ternary }).scheme;
     } : (s) => {
       // ZT and Z3 walks produce exact schemes as they stand; checked here before anything keeps them.
       if (s.fieldTag !== 'Z2') assertExact(s);

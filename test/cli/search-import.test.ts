@@ -67,6 +67,17 @@ describe('stlkit search import-gpu', () => {
     expect(check.code, check.err).toBe(0);
   });
 
+  it('--field ZT keeps a lift with coefficients in {-1,0,1}', async () => {
+    const out = run('zt', [strassen], [strassen]);
+    const best = join(dir, 'best-zt.json');
+    const r = await runCli(['search', 'import-gpu', out, '--field', 'ZT', '-o', best]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('lifted to Z with coefficients in {-1,0,1}: <2,2,2>:7');
+    const s = loadScheme(best);
+    expect(s.fieldTag).toBe('Z');
+    for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) expect(['-1', '0', '1']).toContain(s.field.toString(x));
+  });
+
   it('refuses a damaged file (exit 2, one line) and a scheme that does not verify (exit 1)', async () => {
     const out = run('damaged', [naive], [strassen]);
     const rec = join(out, 'records.txt');

@@ -50,6 +50,22 @@ describe('stlkit search', () => {
     }
   }, 120_000);
 
+  it('flip --field ZT --via Z2 walks over Z2 and keeps a sign lift, ternary and exact over Z', () => {
+    const out = join(dir, 'zt-via.json');
+    const r = spawnCli(['search', 'flip', '--format', '2,2,3', '--field', 'ZT', '--via', 'Z2', '--target-rank', '11', '--seed', '1', '--workers', '1', '--time-limit', '60', '-o', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/lift attempt\(s\)/);
+    const { s, ok } = exactFile(out);
+    expect(ok).toBe(true);
+    expect(s.fieldTag).toBe('Z');
+    expect(s.U.length).toBe(11);
+    for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) expect(['-1', '0', '1']).toContain(s.field.toString(x));
+    expect(String(s.meta.source)).toContain('--field ZT --via Z2');
+    const bad = spawnCli(['search', 'flip', '--format', '2,2,2', '--field', 'Z', '--via', 'Z2', '--target-rank', '7']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--via Z2 is for --field ZT/);
+  }, 90_000);
+
   it('flip over Z3 writes a scheme over Z3; --pool with --field Z is refused', () => {
     const out = join(dir, 'z3.json');
     const r = spawnCli(['search', 'flip', '--format', '2,2,2', '--field', 'Z3', '--target-rank', '7', '--seed', '2', '--workers', '1', '--time-limit', '60', '-o', out]);

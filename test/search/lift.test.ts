@@ -106,6 +106,17 @@ describe.skipIf(!hasShared)('liftScheme', () => {
     }
   });
 
+  it('with ternary, accepts only sign lifts: Strassen yes, a scheme whose lift needs ±2 no', () => {
+    const strassen = mod2('alphatensor/json-r/2x2x2_r7_Z.json');
+    const ok = liftScheme(strassen, { ternary: true });
+    expect(ok.scheme && ok.method).toBe('signs');
+    const z2 = mod2('flips/json/3x4x4_r38_Z.json');
+    expect(liftScheme(z2).scheme).not.toBeNull();
+    const res = liftScheme(z2, { ternary: true });
+    expect(res.scheme).toBeNull();
+    if (res.scheme === null) expect(res.reason).toMatch(/^no ternary \(sign\) lift/);
+  });
+
   it('lifts flip-graph mod-2 schemes that have a published integer counterpart', () => {
     for (const rel of ['flips/json/3x3x6_r42_Z2.json', 'flips/json/3x4x6_r56_Z2.json', 'flips/json/3x5x6_r71_Z2.json']) {
       const z2 = mod2(rel);
