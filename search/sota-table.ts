@@ -103,7 +103,7 @@ export function renderTable(proofsDir: string, bestKnownPath: string): string {
     if (reached) reachedZT++;
     const rec = zt?.scheme.meta.search as SearchRecord | undefined;
     const how = zt ? `\`${rec?.command ?? zt.scheme.meta.source ?? '?'}\`${rec ? `, seed ${rec.seed}; start: ${rec.start}` : ''}` : 'not searched yet';
-    const wall = rec ? `${rec.wallSeconds.toFixed(1)} s` : zt ? 'not recorded' : '—';
+    const wall = rec ? `${rec.wallSeconds.toFixed(1)} s${rec.machine ? ` (${rec.machine})` : ''}` : zt ? 'not recorded' : '—';
     const status = !zt ? 'not reached' : reached ? 'reached' : `not reached (best ${rank(zt.scheme)})`;
     rows.push(`| <${f.join(',')}> | ${k.ZT} | ${k.Z} | ${k.Q} | ${cell('ZT')} | ${cell('Z')} | ${cell('Q')} | ${cell('Z2')} | ${status} | ${how} | ${wall} |`);
   }
@@ -118,8 +118,10 @@ export function renderTable(proofsDir: string, bestKnownPath: string): string {
     'permutation). "best known" is per ring: ZT (coefficients in {−1, 0, 1}), Z, Q. "stlkit" is the lowest rank of a',
     'certificate in proofs/ whose scheme counts for that ring (a ZT scheme counts for Z and Q as well); Z2 schemes are',
     'exact modulo 2 only. "status" compares stlkit\'s ZT rank with the best known ZT rank. The command and seed are',
-    'those recorded in the ZT certificate (`scheme.search` or `scheme.source`); the wall time is that of the run on',
-    'the 2-core development machine, shared with other work (not recorded for certificates from before the table).',
+    'those recorded in the ZT certificate (`scheme.search` or `scheme.source`); the wall time is that of the run on the',
+    'machine in brackets: the 2-core development machine, shared with other work, or the device machine\'s GPU for',
+    'flipwalk runs (bench/gpu/flipwalk_search.py, read back by `stlkit search import-gpu`); not recorded for',
+    'certificates from before the table.',
     '',
     `ZT best known rank reached: **${reachedZT} of ${formats.length}**.`,
     '',

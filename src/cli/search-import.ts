@@ -48,7 +48,7 @@ function importRuns(runs: string[], o: ImportOptions, status: Status): void {
     if (!found) continue;
     const source = found.command ? `flipwalk: ${found.command}` : `flipwalk output ${run}`;
     for (const file of found.files) {
-      const r = status.guard(() => importFlipwalkFile(file, source), file);
+      const r = status.guard(() => importFlipwalkFile(file, source, found.search), file);
       if (!r) {
         files.push({ file, schemes: 0, ranks: [], refused: 'malformed' });
         continue;

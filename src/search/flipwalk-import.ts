@@ -30,8 +30,20 @@ export interface ImportedFile {
   failed?: { index: number; walker?: number; failing: number; equations: number };
 }
 
+/**
+ * What a run's summary.json says of it, kept with its schemes as meta.search (the shape the search
+ * recipes record: command, seed, wall seconds, machine, start).
+ */
+export interface FlipwalkRunRecord {
+  command: string;
+  seed: number;
+  wallSeconds: number;
+  machine: string;
+  start: string;
+}
+
 /** A run's folder → its scheme files (at least one), and the command of its summary.json if any. */
-export function flipwalkFiles(path: string): { files: string[]; command?: string } {
+export function flipwalkFiles(path: string): { files: string[]; command?: string; search?: FlipwalkRunRecord } {
   if (!existsSync(path)) throw new InputError(path, '', 'no such file or folder');
   if (!statSync(path).isDirectory()) return { files: [path] };
   const files = FLIPWALK_OUTPUTS.map((f) => join(path, f)).filter((f) => existsSync(f));
@@ -44,8 +56,15 @@ export function flipwalkFiles(path: string): { files: string[]; command?: string
   } catch (err) {
     throw new InputError(summary, '', `invalid JSON (${(err as Error).message})`);
   }
-  const command = (doc as { command?: unknown }).command;
-  return { files, command: typeof command === 'string' ? readableCommand(command) : undefined };
+  const d = doc as { command?: unknown; seed?: unknown; wall_s?: unknown; device?: unknown };
+  if (typeof d.command !== 'string') return { files };
+  const command = readableCommand(d.command);
+  const words = command.split(' ');
+  const at = words.indexOf('--start');
+  const search = typeof d.seed === 'number' && typeof d.wall_s === 'number' && typeof d.device === 'string'
+    ? { command, seed: d.seed, wallSeconds: d.wall_s, machine: d.device, start: at >= 0 ? words[at + 1] : 'naive' }
+    : undefined;
+  return { files, command, search };
 }
 
 /**
@@ -58,7 +77,7 @@ function readableCommand(command: string): string {
 }
 
 /** Parse one output file (InputError when malformed) and verify each scheme exactly over Z2. */
-export function importFlipwalkFile(file: string, source: string): ImportedFile {
+export function importFlipwalkFile(file: string, source: string, search?: FlipwalkRunRecord): ImportedFile {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -68,7 +87,8 @@ export function importFlipwalkFile(file: string, source: string): ImportedFile {
   const parsed = readFlipwalk(bytes, file);
   const schemes: ImportedScheme[] = [];
   for (const s of parsed.schemes) {
-    const scheme = flipwalkToScheme(parsed.format, s, `${source}; ${file} scheme ${s.index}`);
+    const named = flipwalkToScheme(parsed.format, s, `${source}; ${file} scheme ${s.index}`);
+    const scheme = search ? { ...named, meta: { ...named.meta, search } } : named;
     const r = verifyScheme(scheme);
     if (r.kind !== 'exact' || !r.exact) {
       const failing = r.kind === 'exact' ? r.failing : NaN;
