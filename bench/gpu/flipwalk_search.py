@@ -6,7 +6,8 @@ the host's cores walk others with the g++ build of the same programs.
 
 Each plan entry is `gpu:FMT:TARGET:START:SECONDS` (run on the GPU, one after another) or
 `host:FMT:TARGET:START:PROCS` (PROCS host processes, seeds 1..PROCS, all running until --seconds).
-START is a file in bench/gpu/generated/flipwalk/FMT/ or `naive`. A target below the rank one hopes
+START is a file in bench/gpu/generated/flipwalk/FMT/, a path from the repository root (e.g. a pool of an
+earlier run kept in bench/results/flipwalk/starts/) or `naive`. A target below the rank one hopes
 for keeps the walkers going at that rank, so the pool collects many distinct schemes of it (the
 ternary lift in `stlkit search import-gpu --field ZT` needs a Z2 scheme whose signs work out).
 --mode picks the GPU kernel (default: the faster in a 3-second trial of each on <4,4,4>).
@@ -67,7 +68,10 @@ def main():
         print(f"GPU mode: {mode} ({rates})", flush=True)
 
     def start_args(p):
-        return [] if p["start"] == "naive" else ["--start", os.path.join(fb.GENERATED, p["format"], p["start"])]
+        if p["start"] == "naive":
+            return []
+        # A bare name is a start file beside the program; a path (with '/') is from the repository root.
+        return ["--start", os.path.join(fb.ROOT, p["start"]) if "/" in p["start"] else os.path.join(fb.GENERATED, p["format"], p["start"])]
 
     # Host processes first: they run for the whole remaining budget, beside the GPU runs.
     left = a.seconds - (time.time() - t0)
