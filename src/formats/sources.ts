@@ -38,6 +38,22 @@ const one = (imp: Importer): SourceFormat['read'] => (data, file, opts) => [{ la
 
 const readJson: Importer = (data, file) => parseSchemeJson(new TextDecoder().decode(data), file);
 
+/**
+ * A certificate of proofs/ (`stlkit certify`) holds its scheme as stlkit JSON under "scheme": read
+ * so that a certified scheme can start a search or be converted. Like any file, what is read is
+ * verified by whoever relies on it (`stlkit proofs check` checks the certificate itself).
+ */
+const readCertificate: Importer = (data, file) => {
+  let doc: { scheme?: unknown };
+  try {
+    doc = JSON.parse(new TextDecoder().decode(data));
+  } catch (err) {
+    throw new InputError(file, '', `not a certificate: invalid JSON (${(err as Error).message})`);
+  }
+  if (!doc || !doc.scheme || typeof doc.scheme !== 'object') throw new InputError(file, 'scheme', 'a certificate without its scheme object');
+  return parseSchemeJson(JSON.stringify(doc.scheme), file);
+};
+
 /** An .npz holds one scheme per format: all of them, or the one --format names. */
 const readNpz: SourceFormat['read'] = (data, file, opts) => {
   const all = readAlphaTensorNpz(data, file, opts);
@@ -50,6 +66,7 @@ const readNpz: SourceFormat['read'] = (data, file, opts) => {
 
 const SOURCES: SourceFormat[] = [
   { name: 'json', description: 'stlkit scheme JSON (also AlphaEvolve and the converted shared data)', extensions: ['.json'], read: one(readJson) },
+  { name: 'certificate', description: 'an stlkit certificate (proofs/*.json): its scheme', extensions: [], read: one(readCertificate) },
   { name: 'alphatensor', description: 'AlphaTensor factorizations_{r,f2}.npz (every member, or the one --format names)', extensions: ['.npz'], read: readNpz },
   { name: 'exp', description: 'flip-graph .exp (trace form a_ij b_jk c_ki) and symmetric-flips .txt; Z2 where marked ("mod2" in the name, a flip-graph folder, "# field: Z2")', extensions: ['.exp', '.txt'], read: one(readExp) },
   { name: 'maple', description: 'flip-graph Maple .m lists {{A}, {B}, {Cᵀ}} per product', extensions: ['.m'], read: one(readMaple) },
@@ -109,6 +126,7 @@ function detectJson(file: string, data: Uint8Array): Choice {
   }
   if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
     const keys = Object.keys(doc);
+    if (keys.includes('stlkit_certificate') && keys.includes('scheme')) return { source: SOURCES.find((x) => x.name === 'certificate')!, why: 'extension .json with keys "stlkit_certificate" and "scheme"' };
     if (!['U', 'V', 'W', 'u', 'v', 'w'].some((k) => keys.includes(k))) {
       const shown = keys.slice(0, 5).map((k) => `"${k}"`).join(', ') + (keys.length > 5 ? ', …' : '');
       throw new NotSchemeError(file, '', `not a scheme file: a JSON object without U, V, W (scheme JSON) or u, v, w (Perminov JSON); its keys are ${shown || 'none'}`);

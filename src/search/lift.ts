@@ -18,6 +18,7 @@ import { verifyScheme } from '../verify/index.ts';
 import { flipBit, getBit, GF2Elimination, setBit, wordsFor } from './gf2.ts';
 import { Rng } from '../util/rng.ts';
 import { gcd } from '../util/bigint.ts';
+import { ternarize } from './ternarize.ts';
 
 export interface LiftOptions {
   /** Highest 2-adic step of the Hensel stage: coefficients are known mod 2^(maxK+1) (default 31, at most 62). */
@@ -28,8 +29,8 @@ export interface LiftOptions {
   /** Budget of the sign search, in candidate sign patterns (default 200000); 0 goes straight to Hensel lifting. */
   signBudget?: number;
   /**
-   * Accept only a lift with every coefficient in {-1, 0, 1} (a ZT scheme): the sign stage alone,
-   * since a Z2 one can only become ±1 there; Hensel lifting is skipped.
+   * Accept only a lift with every coefficient in {-1, 0, 1} (a ZT scheme): a sign lift, or else an
+   * integral Hensel lift made ternary by a change of basis (ternarize.ts).
    */
   ternary?: boolean;
 }
@@ -55,6 +56,14 @@ interface Jacobian {
 }
 
 export function liftScheme(s: Scheme<number>, opts: LiftOptions = {}): LiftResult {
+  const r = liftAny(s, opts);
+  if (!opts.ternary || !r.scheme || r.method === 'signs') return r;
+  if (r.scheme.fieldTag !== 'Z') return { scheme: null, reason: 'no ternary lift: the lift is not integral' };
+  const t = ternarize(r.scheme, { seed: opts.seed });
+  return t.scheme ? { scheme: t.scheme, method: 'hensel', k: r.k } : { scheme: null, reason: `no ternary lift: ${t.reason}` };
+}
+
+function liftAny(s: Scheme<number>, opts: LiftOptions): LiftResult {
   if (s.field.name !== 'Z2') return { scheme: null, reason: `expected a scheme over Z2, got ${s.field.name}` };
   const sh = shapeOf(s.target, s.U.length);
   if (!sh) return { scheme: null, reason: 'the target tensor has non-integer entries' };
@@ -75,7 +84,6 @@ export function liftScheme(s: Scheme<number>, opts: LiftOptions = {}): LiftResul
     const out = verified(s, sh, signs.S.map((x) => [BigInt(x), 1n] as [bigint, bigint]));
     if (out) return { scheme: out, method: 'signs' };
   }
-  if (opts.ternary) return { scheme: null, reason: `no ternary (sign) lift${signs.why ? `: ${signs.why}` : ''}` };
 
   const maxK = Math.max(1, Math.min(opts.maxK ?? 31, 62)), attempts = Math.max(1, opts.attempts ?? 8);
   const support: number[] = [], zeros: number[] = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,18 @@ describe('format detection for extensions that do not name a format', () => {
     const f = write('222m7.txt', ['(a11+a22)*(b11+b22)*(c11+c22)', '(a21+a22)*(b11)*(c12-c22)', '(a11)*(b12-b22)*(c21+c22)', '(a22)*(-b11+b21)*(c11+c12)', '(a11+a12)*(b22)*(-c11+c21)', '(-a11+a21)*(b11+b12)*(c22)', '(a12-a22)*(b21+b22)*(c11)'].join('\n'));
     const [{ scheme }] = loadSchemes(f);
     expect(scheme.U.length).toBe(7);
+  });
+
+  it('reads a certificate of proofs/ as its scheme (so it can start a search)', async () => {
+    const proofs = join(dir, 'proofs');
+    const r = await runCli(['certify', '--dir', proofs, write('one.json', JSON.stringify({ format: [1, 1, 1], rank: 1, field: 'Z', U: [[1]], V: [[1]], W: [[1]] }))]);
+    expect(r.code, r.err).toBe(0);
+    const cert = join(proofs, readdirSync(proofs)[0]);
+    const [{ scheme }] = loadSchemes(cert);
+    expect(scheme.U.length).toBe(1);
+    const v = await runCli(['verify', '--explain', cert]);
+    expect(v.code).toBe(0);
+    expect(v.out).toContain('format: certificate (extension .json with keys "stlkit_certificate" and "scheme")');
   });
 
   it('says with --explain which importer read a file and why', async () => {
