@@ -106,15 +106,20 @@ describe.skipIf(!hasShared)('liftScheme', () => {
     }
   });
 
-  it('with ternary, accepts only sign lifts: Strassen yes, a scheme whose lift needs ±2 no', () => {
-    const strassen = mod2('alphatensor/json-r/2x2x2_r7_Z.json');
-    const ok = liftScheme(strassen, { ternary: true });
+  it('with ternary, returns only coefficients in {-1,0,1}: by signs, or a Hensel lift with ±2 made ternary by a basis change', () => {
+    const ok = liftScheme(mod2('alphatensor/json-r/2x2x2_r7_Z.json'), { ternary: true });
     expect(ok.scheme && ok.method).toBe('signs');
     const z2 = mod2('flips/json/3x4x4_r38_Z.json');
-    expect(liftScheme(z2).scheme).not.toBeNull();
+    const plain = liftScheme(z2);
+    expect(plain.scheme && [...values(plain.scheme)].some((v) => !['-1', '0', '1'].includes(v))).toBe(true);
     const res = liftScheme(z2, { ternary: true });
-    expect(res.scheme).toBeNull();
-    if (res.scheme === null) expect(res.reason).toMatch(/^no ternary \(sign\) lift/);
+    if (res.scheme === null) throw new Error(`no lift: ${res.reason}`);
+    // A basis change over Z is one over Z2 too: exact, same rank, but not the input mod 2 any more.
+    const report = verifyScheme(res.scheme);
+    expect(report.kind === 'exact' && report.exact).toBe(true);
+    expect(res.scheme.U.length).toBe(38);
+    expect(res.method).toBe('hensel');
+    for (const v of values(res.scheme)) expect(['-1', '0', '1']).toContain(v);
   });
 
   it('lifts flip-graph mod-2 schemes that have a published integer counterpart', () => {
