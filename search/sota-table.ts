@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { schemeFromObject } from '../src/formats/json.ts';
 import { formatOf, rank, type Scheme } from '../src/scheme/index.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
+import type { SearchRecord } from '../src/search/search-record.ts';
 
 export type Format3 = [number, number, number];
 
@@ -23,15 +24,7 @@ export function sotaFormats(): Format3[] {
 
 export const formatKey = (f: readonly number[]): string => [...f].sort((a, b) => a - b).join('x');
 
-/** What a search recorded in the schemes it certified (meta.search). */
-export interface SearchRecord {
-  command: string;
-  seed: number;
-  wallSeconds: number;
-  machine?: string;
-  start?: string;
-  reached?: boolean;
-}
+export type { SearchRecord };
 
 export interface OwnScheme {
   file: string;

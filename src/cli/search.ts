@@ -85,7 +85,7 @@ export function searchCommand(program: Command, status: Status): void {
     .requiredOption('--format <n,m,p>', 'matrix format', parseFormat)
     .requiredOption('--target-rank <r>', 'stop at this rank', parsePositiveInt)
     .option('--field <F>', 'Z2; Z: walk over Z2 and keep only schemes that lift to integers (Hensel lifting); ZT: walk over Z with coefficients kept in {-1,0,1} (exact over Z, no lifting); Z3: walk over Z3', parseFlipField, 'Z2')
-    .option('--via <ring>', 'with --field ZT: walk over Z2 instead and keep only candidates whose signs lift them to Z with coefficients in {-1,0,1} (faster walks; the walk goes on past candidates that do not lift)', parseVia)
+    .option('--via <ring>', 'with --field ZT: walk over Z2 instead and keep only candidates that lift to Z with coefficients in {-1,0,1} (by signs, or Hensel lifting and a change of basis; faster walks, and the walk goes on past candidates that do not lift)', parseVia)
     .option('--seed <s>', 'random seed (printed; each worker derives its own)', parsePositiveInt, 1)
     .option('--time-limit <sec>', 'give up after this many seconds (a resumed search counts its earlier time)', parseTolerance, 60)
     .option('--workers <n>', 'worker threads (default: all cores)', parsePositiveInt)

@@ -9,7 +9,7 @@ import { extname } from '../util/path.ts';
 import { InputError, NotSchemeError, UnsupportedError } from './errors.ts';
 import { fieldMark } from './fieldmark.ts';
 import type { ImportOptions, Importer } from './importer.ts';
-import { parseSchemeJson } from './json.ts';
+import { parseSchemeJson, schemeFromObject } from './json.ts';
 import { readAlphaTensorNpz } from './npz/alphatensor.ts';
 import { importPerminov } from './perminov.ts';
 import { importFastMatmul } from './fastmatmul.ts';
@@ -51,7 +51,7 @@ const readCertificate: Importer = (data, file) => {
     throw new InputError(file, '', `not a certificate: invalid JSON (${(err as Error).message})`);
   }
   if (!doc || !doc.scheme || typeof doc.scheme !== 'object') throw new InputError(file, 'scheme', 'a certificate without its scheme object');
-  return parseSchemeJson(JSON.stringify(doc.scheme), file);
+  return schemeFromObject(doc.scheme, file);
 };
 
 /** An .npz holds one scheme per format: all of them, or the one --format names. */

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { InputError } from '../formats/errors.ts';
 import { flipwalkToScheme, readFlipwalk } from '../formats/flipwalk.ts';
 import type { Scheme } from '../scheme/index.ts';
+import type { SearchRecord } from './search-record.ts';
 import { verifyScheme } from '../verify/index.ts';
 import { liftScheme } from './lift.ts';
 
@@ -31,19 +32,10 @@ export interface ImportedFile {
 }
 
 /**
- * What a run's summary.json says of it, kept with its schemes as meta.search (the shape the search
- * recipes record: command, seed, wall seconds, machine, start).
+ * A run's folder → its scheme files (at least one), and the command of its summary.json if any, with
+ * the search record (seed, wall time, GPU, start) kept with its schemes as meta.search.
  */
-export interface FlipwalkRunRecord {
-  command: string;
-  seed: number;
-  wallSeconds: number;
-  machine: string;
-  start: string;
-}
-
-/** A run's folder → its scheme files (at least one), and the command of its summary.json if any. */
-export function flipwalkFiles(path: string): { files: string[]; command?: string; search?: FlipwalkRunRecord } {
+export function flipwalkFiles(path: string): { files: string[]; command?: string; search?: SearchRecord } {
   if (!existsSync(path)) throw new InputError(path, '', 'no such file or folder');
   if (!statSync(path).isDirectory()) return { files: [path] };
   const files = FLIPWALK_OUTPUTS.map((f) => join(path, f)).filter((f) => existsSync(f));
@@ -77,7 +69,7 @@ function readableCommand(command: string): string {
 }
 
 /** Parse one output file (InputError when malformed) and verify each scheme exactly over Z2. */
-export function importFlipwalkFile(file: string, source: string, search?: FlipwalkRunRecord): ImportedFile {
+export function importFlipwalkFile(file: string, source: string, search?: SearchRecord): ImportedFile {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);

@@ -78,6 +78,17 @@ describe('stlkit search import-gpu', () => {
     for (const M of [s.U, s.V, s.W]) for (const row of M) for (const x of row) expect(['-1', '0', '1']).toContain(s.field.toString(x));
   });
 
+  it('keeps the run\'s summary (command without its folders, seed, wall time, GPU, start) as the search record', async () => {
+    const summary = { command: '/tmp/build/flipwalk_222_nvcc_ab --mode warp --out /root/out/runs/r --seed 4 --start /repo/bench/start-7.txt', seed: 4, wall_s: 12.5, device: 'NVIDIA H200' };
+    const out = run('record', [strassen], [strassen], JSON.stringify(summary));
+    const best = join(dir, 'best-record.json');
+    const r = await runCli(['search', 'import-gpu', out, '--field', 'ZT', '-o', best]);
+    expect(r.code, r.err).toBe(0);
+    expect(loadScheme(best).meta.search).toEqual({
+      command: 'flipwalk_222_nvcc_ab --mode warp --out r --seed 4 --start start-7.txt', seed: 4, wallSeconds: 12.5, machine: 'NVIDIA H200', start: 'start-7.txt',
+    });
+  });
+
   it('refuses a damaged file (exit 2, one line) and a scheme that does not verify (exit 1)', async () => {
     const out = run('damaged', [naive], [strassen]);
     const rec = join(out, 'records.txt');
